@@ -1,0 +1,81 @@
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app import crud
+from app.anniversaries import Anniversary, add_years
+from app.api.deps import PagingDep, PlaceFilterDep, check_window
+from app.db import SessionDep
+from app.models import CELEBRATED_KINDS, AnniversaryPublic, Milestone, Page, format_partial_date
+from app.wording import anniversary_title
+
+router = APIRouter(prefix="/anniversaries", tags=["anniversaries"])
+
+
+def anniversary_public(a: Anniversary[Milestone]) -> AnniversaryPublic:
+    m = a.milestone
+    return AnniversaryPublic(
+        milestone_id=m.id,
+        kind=m.kind,
+        countries=m.countries,
+        year=a.year,
+        date=a.date,
+        month=m.date.month if m.precision != "year" else None,
+        years=a.years,
+        ordinal=a.ordinal,
+        jubilee=a.jubilee,
+        tier=a.tier,
+        observed=a.observed,
+        title=anniversary_title(a.years, m.kind, m.countries, m.title),
+        origin_date=format_partial_date(m.date, m.precision),
+        precision=m.precision,
+        milestone_title=m.display_title,
+    )
+
+
+@router.get("", response_model=Page[AnniversaryPublic])
+def list_anniversaries(
+    session: SessionDep,
+    paging: PagingDep,
+    place: PlaceFilterDep,
+    from_: Annotated[
+        dt.date | None, Query(alias="from", description="First day (default: today).")
+    ] = None,
+    to: Annotated[
+        dt.date | None, Query(description="Last day, inclusive (default: a year after `from`).")
+    ] = None,
+    jubilee_only: Annotated[
+        bool,
+        Query(
+            description="Only multiples of five years, of the celebrated kinds unless "
+            "`kind` says otherwise."
+        ),
+    ] = False,
+):
+    """Anniversaries that fall in a window of at most 20 years, in date order."""
+    if from_ is None and to is not None:
+        start = add_years(to, -1) + dt.timedelta(days=1)
+    else:
+        start = from_ or dt.datetime.now(dt.UTC).date()
+    end = to or add_years(start, 1) - dt.timedelta(days=1)
+    check_window(start, end)
+    kinds = place.kinds
+    if kinds is None and jubilee_only:
+        kinds = CELEBRATED_KINDS
+    found = crud.anniversaries(
+        session,
+        start,
+        end,
+        country=place.country,
+        pair=place.pair,
+        kinds=kinds,
+        jubilee_only=jubilee_only,
+    )
+    page = found[paging.offset : paging.offset + paging.limit]
+    return Page(
+        items=[anniversary_public(a) for a in page],
+        total=len(found),
+        limit=paging.limit,
+        offset=paging.offset,
+    )

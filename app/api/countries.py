@@ -1,0 +1,51 @@
+from typing import Annotated
+
+import sqlalchemy as sa
+from fastapi import APIRouter, HTTPException, Query
+from sqlmodel import func, select
+
+from app.api.deps import PagingDep
+from app.db import SessionDep
+from app.models import Country, CountryPublic, Page
+
+router = APIRouter(prefix="/countries", tags=["countries"])
+
+
+@router.get("", response_model=Page[CountryPublic])
+def list_countries(
+    session: SessionDep,
+    paging: PagingDep,
+    q: Annotated[
+        str | None, Query(description="Part of a name, or a code.", max_length=200)
+    ] = None,
+    former: Annotated[
+        bool | None, Query(description="Only former (or only current) states.")
+    ] = None,
+):
+    """Countries and former states by code; `q` searches names and codes (an exact code first)."""
+    stmt = select(Country)
+    order = [Country.code]
+    if q and q.strip():
+        needle = q.strip()
+        order.insert(0, sa.case((Country.code == needle.upper(), 0), else_=1))
+        stmt = stmt.where(
+            sa.or_(
+                Country.code == needle.upper(),
+                Country.name.icontains(needle, autoescape=True),  # type: ignore[attr-defined]
+                Country.official_name.icontains(needle, autoescape=True),  # type: ignore[union-attr]
+            )
+        )
+    if former is not None:
+        stmt = stmt.where(Country.former == former)
+    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+    items = session.exec(stmt.order_by(*order).offset(paging.offset).limit(paging.limit))
+    return Page(items=list(items), total=total, limit=paging.limit, offset=paging.offset)
+
+
+@router.get("/{code}", response_model=CountryPublic)
+def read_country(code: str, session: SessionDep):
+    """One country by its code (`PE`, `pe`, `SU`)."""
+    country = session.get(Country, code.strip().upper())
+    if country is None:
+        raise HTTPException(404, f"No country has the code {code!r}.")
+    return country

@@ -1,0 +1,111 @@
+"""Query parameters shared by the list endpoints, parsed once with the same error messages."""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+
+from app import countries as country_data
+from app.anniversaries import MAX_WINDOW_YEARS, window_too_long
+from app.models import MilestoneKind
+from app.problems import invalid
+
+MAX_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class Paging:
+    limit: int
+    offset: int
+
+
+def paging(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")] = 50,
+    offset: Annotated[int, Query(ge=0, description="Items to skip.")] = 0,
+) -> Paging:
+    return Paging(limit, offset)
+
+
+PagingDep = Annotated[Paging, Depends(paging)]
+
+
+def parse_country(value: str, field: str = "country") -> str:
+    info = country_data.lookup(value)
+    if info is None:
+        raise invalid(field, f"unknown country code {value!r}")
+    return info.code
+
+
+def parse_pair(value: str, field: str = "pair") -> tuple[str, str]:
+    """``CN-PE`` or ``pe-cn`` -> ``("CN", "PE")``: a pair is unordered."""
+    parts = value.split("-")
+    if len(parts) != 2 or not all(parts):
+        raise invalid(field, "expected two country codes joined by '-', like CN-PE")
+    a, b = sorted(parse_country(p, field) for p in parts)
+    if a == b:
+        raise invalid(field, "a pair needs two different countries")
+    return a, b
+
+
+def parse_kinds(value: str | None, field: str = "kind") -> frozenset[str] | None:
+    if value is None or not value.strip():
+        return None
+    kinds = set()
+    for part in value.split(","):
+        part = part.strip()
+        if part not in MilestoneKind.__members__:
+            raise invalid(
+                field, f"unknown kind {part!r}; expected any of {', '.join(MilestoneKind)}"
+            )
+        kinds.add(part)
+    return frozenset(kinds)
+
+
+@dataclass(frozen=True)
+class PlaceFilter:
+    country: str | None
+    pair: tuple[str, str] | None
+    kinds: frozenset[str] | None
+
+
+def place_filter(
+    country: Annotated[str | None, Query(description="ISO code: items involving it.")] = None,
+    pair: Annotated[str | None, Query(description="Two codes, order-insensitive: `CN-PE`.")] = None,
+    kind: Annotated[str | None, Query(description="Comma-separated kinds.")] = None,
+) -> PlaceFilter:
+    return PlaceFilter(
+        parse_country(country) if country else None,
+        parse_pair(pair) if pair else None,
+        parse_kinds(kind),
+    )
+
+
+PlaceFilterDep = Annotated[PlaceFilter, Depends(place_filter)]
+
+
+def check_window(start: dt.date, end: dt.date) -> None:
+    if end < start:
+        raise invalid("to", f"'to' ({end}) is before 'from' ({start})")
+    if window_too_long(start, end):
+        raise invalid("to", f"the window may span at most {MAX_WINDOW_YEARS} years")
+
+
+def get_and_head(router, path: str, **kwargs):
+    """Register a handler for GET and HEAD: a plain ``@router.get`` answers HEAD with 405,
+    which breaks clients that probe a URL before subscribing (RFC 9110 §9.3.2)."""
+
+    def register(func):
+        router.add_api_route(path, func, methods=["GET"], **kwargs)
+        router.add_api_route(path, func, methods=["HEAD"], include_in_schema=False, **kwargs)
+        return func
+
+    return register
+
+
+def public_url(request: Request, path: str) -> str:
+    """An absolute URL for ``path``: from ``DIPLOCAL_BASE_URL`` when set, else from the request."""
+    base = request.app.state.settings.base_url
+    if base:
+        return base.rstrip("/") + path
+    return str(request.base_url).rstrip("/") + path

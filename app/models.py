@@ -1,0 +1,396 @@
+"""Tables and the API's request and response shapes, one family per noun (SQLModel tutorial style).
+
+Enumerations are stored as plain strings, never as database enum types, so that adding a kind
+is a code change and not a migration on PostgreSQL.
+"""
+
+import datetime as dt
+import re
+import unicodedata
+import uuid
+from enum import StrEnum
+from typing import Annotated, Any, Generic, TypeVar
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator, model_validator
+from sqlmodel import Field, SQLModel
+
+from app import countries as country_data
+from app.anniversaries import Precision
+from app.db import UTCDateTime, utcnow
+from app.wording import default_title
+
+# One naming convention, so that Alembic names constraints the same on every engine.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class MilestoneKind(StrEnum):
+    diplomatic_relations = "diplomatic_relations"
+    relations_severed = "relations_severed"
+    relations_restored = "relations_restored"
+    independence = "independence"
+    national_day = "national_day"
+    treaty = "treaty"
+    state_visit = "state_visit"
+    other = "other"
+
+
+# Kinds that feeds and jubilee lists show unless ``kind=`` asks for others (GUIDE.md).
+CELEBRATED_KINDS = frozenset(
+    {
+        MilestoneKind.diplomatic_relations,
+        MilestoneKind.relations_restored,
+        MilestoneKind.independence,
+        MilestoneKind.national_day,
+        MilestoneKind.treaty,
+    }
+)
+
+
+class Confidence(StrEnum):
+    verified = "verified"
+    unverified = "unverified"
+
+
+class Scope(StrEnum):
+    admin = "admin"
+    editor = "editor"
+    reader = "reader"
+
+
+# ---------------------------------------------------------------- validation helpers
+
+_DATE_RE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def parse_partial_date(value: str) -> tuple[dt.date, Precision]:
+    """``1971-11-02`` (day), ``1971-11`` (month) or ``1971`` (year) to the period's first day."""
+    m = _DATE_RE.fullmatch(value.strip())
+    if not m:
+        raise ValueError("expected YYYY-MM-DD, YYYY-MM or YYYY")
+    year, month, day = (int(g) if g else None for g in m.groups())
+    if year == 0:
+        raise ValueError("year must be between 1 and 9999")
+    if month is not None and not 1 <= month <= 12:
+        raise ValueError(f"month {month} does not exist")
+    try:
+        first = dt.date(year, month or 1, day or 1)
+    except ValueError:
+        raise ValueError(f"{value.strip()} does not exist: day is out of range for month") from None
+    precision = Precision.day if day else Precision.month if month else Precision.year
+    return first, precision
+
+
+def format_partial_date(d: dt.date, precision: str) -> str:
+    if precision == Precision.year:
+        return f"{d.year:04d}"
+    if precision == Precision.month:
+        return f"{d.year:04d}-{d.month:02d}"
+    return d.isoformat()
+
+
+def check_country(code: str) -> str:
+    info = country_data.lookup(code)
+    if info is None:
+        raise ValueError(f"unknown country code {code!r}")
+    return info.code
+
+
+def _check_countries(codes: list[str]) -> list[str]:
+    if not codes:
+        raise ValueError("at least one country is required")
+    if len(codes) > 2:
+        raise ValueError("at most two countries: a milestone concerns one country or a pair")
+    result = sorted(check_country(c) for c in codes)
+    if len(result) == 2 and result[0] == result[1]:
+        raise ValueError("a pair needs two different countries")
+    return result
+
+
+Countries = Annotated[list[str], AfterValidator(_check_countries)]
+
+
+def _check_line(value: str | None) -> str | None:
+    """Single-line text: no control characters at all (a title or a source)."""
+    if value is None:
+        return None
+    for ch in value:
+        if unicodedata.category(ch) == "Cc":
+            raise ValueError(f"control character U+{ord(ch):04X} is not allowed here")
+    return value
+
+
+def _check_text(value: str | None) -> str | None:
+    """Multi-line text: line endings become LF; tab is kept; other control characters fail."""
+    if value is None:
+        return None
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    for ch in value:
+        if ch not in "\n\t" and unicodedata.category(ch) == "Cc":
+            raise ValueError(f"control character U+{ord(ch):04X} is not allowed here")
+    return value
+
+
+def _check_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+        raise ValueError("expected an absolute http or https URL")
+    return value
+
+
+Line = Annotated[str, AfterValidator(_check_line)]
+Text = Annotated[str, AfterValidator(_check_text)]
+Url = Annotated[str, AfterValidator(_check_url)]
+
+TITLE_MAX = 500
+DESCRIPTION_MAX = 20_000
+SOURCE_MAX = 2_000
+
+
+# ---------------------------------------------------------------- countries
+
+
+class Country(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=8)
+    name: str = Field(max_length=200, index=True)
+    official_name: str | None = Field(default=None, max_length=200)
+    alpha_3: str | None = Field(default=None, max_length=3)
+    former: bool = False
+    ended: str | None = Field(default=None, max_length=10)
+
+
+class CountryPublic(SQLModel):
+    code: str
+    name: str
+    official_name: str | None
+    alpha_3: str | None
+    former: bool
+    ended: str | None = Field(description="When a former state ended (ISO 3166-3 withdrawal).")
+
+
+# ---------------------------------------------------------------- milestones
+
+
+class MilestoneBase(SQLModel):
+    title: Line | None = Field(default=None, max_length=TITLE_MAX)
+    description: Text | None = Field(default=None, max_length=DESCRIPTION_MAX)
+    source: Line | None = Field(default=None, max_length=SOURCE_MAX)
+    source_url: Url | None = Field(default=None, max_length=SOURCE_MAX)
+
+
+class Milestone(SQLModel, table=True):
+    """A dated fact about one country or an unordered pair (stored sorted: ``country_a`` first)."""
+
+    __table_args__ = (sa.Index("ix_milestone_month_day", "month", "day"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    kind: str = Field(max_length=32, index=True)
+    country_a: str = Field(foreign_key="country.code", max_length=8, index=True)
+    country_b: str | None = Field(
+        default=None, foreign_key="country.code", max_length=8, index=True
+    )
+    # The first day of the period the date is known to; ``precision`` says how much is known.
+    date: dt.date = Field(index=True)
+    precision: str = Field(max_length=8)
+    # Copies of the date's month and day where known, for the anniversary index.
+    month: int | None = None
+    day: int | None = None
+    title: str | None = Field(default=None, max_length=TITLE_MAX)
+    description: str | None = Field(default=None, sa_type=sa.Text)
+    source: str | None = Field(default=None, max_length=SOURCE_MAX)
+    source_url: str | None = Field(default=None, max_length=SOURCE_MAX)
+    confidence: str = Field(default=Confidence.unverified.value, max_length=16)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    revision: int = 1
+
+    @property
+    def countries(self) -> list[str]:
+        return [self.country_a] if self.country_b is None else [self.country_a, self.country_b]
+
+    @property
+    def display_title(self) -> str:
+        return self.title or default_title(self.kind, self.countries)
+
+
+class MilestoneCreate(MilestoneBase):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: MilestoneKind
+    date: str = Field(
+        description="`YYYY-MM-DD`, or `YYYY-MM` / `YYYY` when only the month or year is known.",
+        schema_extra={"examples": ["1971-11-02"]},
+    )
+    precision: Precision | None = Field(
+        default=None, description="Optional; when given it must agree with `date`."
+    )
+    countries: Countries = Field(
+        description="One country, or an unordered pair (ISO 3166 codes).",
+        schema_extra={"examples": [["CN", "PE"]]},
+    )
+    confidence: Confidence = Confidence.unverified
+
+    @field_validator("date")
+    @classmethod
+    def _date(cls, value: str) -> str:
+        d, precision = parse_partial_date(value)
+        return format_partial_date(d, precision)
+
+    @model_validator(mode="after")
+    def _precision_agrees(self) -> "MilestoneCreate":
+        actual = parse_partial_date(self.date)[1]
+        if self.precision is not None and self.precision != actual:
+            raise ValueError(
+                f"precision {self.precision.value!r} does not match date {self.date!r}"
+                f" ({actual.value} precision)"
+            )
+        self.precision = actual
+        return self
+
+    def fields(self) -> dict[str, Any]:
+        """The table columns this input sets."""
+        d, precision = parse_partial_date(self.date)
+        return {
+            "kind": self.kind.value,
+            "country_a": self.countries[0],
+            "country_b": self.countries[1] if len(self.countries) == 2 else None,
+            "date": d,
+            "precision": precision.value,
+            "month": d.month if precision != Precision.year else None,
+            "day": d.day if precision == Precision.day else None,
+            "title": self.title,
+            "description": self.description,
+            "source": self.source,
+            "source_url": self.source_url,
+            "confidence": self.confidence.value,
+        }
+
+
+class MilestoneUpdate(MilestoneBase):
+    """A partial update: only the fields sent change; ``null`` clears an optional field."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: MilestoneKind | None = None
+    date: str | None = None
+    precision: Precision | None = None
+    countries: list[str] | None = None
+    confidence: Confidence | None = None
+
+
+class MilestonePublic(SQLModel):
+    id: uuid.UUID
+    kind: MilestoneKind
+    date: str = Field(schema_extra={"examples": ["1971-11-02"]})
+    precision: Precision
+    countries: list[str]
+    title: str = Field(description="The given title, or one generated from kind and countries.")
+    title_generated: bool
+    description: str | None
+    source: str | None
+    source_url: str | None
+    confidence: Confidence
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    revision: int
+
+    @classmethod
+    def of(cls, m: Milestone) -> "MilestonePublic":
+        return cls(
+            id=m.id,
+            kind=m.kind,
+            date=format_partial_date(m.date, m.precision),
+            precision=m.precision,
+            countries=m.countries,
+            title=m.display_title,
+            title_generated=m.title is None,
+            description=m.description,
+            source=m.source,
+            source_url=m.source_url,
+            confidence=m.confidence,
+            created_at=m.created_at,
+            updated_at=m.updated_at,
+            revision=m.revision,
+        )
+
+    def as_input(self) -> dict[str, Any]:
+        """The fields a client would send to recreate this milestone."""
+        return {
+            "kind": self.kind,
+            "date": self.date,
+            "countries": self.countries,
+            "title": None if self.title_generated else self.title,
+            "description": self.description,
+            "source": self.source,
+            "source_url": self.source_url,
+            "confidence": self.confidence,
+        }
+
+
+# ---------------------------------------------------------------- anniversaries
+
+
+class AnniversaryPublic(BaseModel):
+    milestone_id: uuid.UUID
+    kind: MilestoneKind
+    countries: list[str]
+    year: int = Field(description="The calendar year of the anniversary.")
+    date: dt.date | None = Field(
+        description="The day it is observed; null when the origin is known only to the month "
+        "or year."
+    )
+    month: int | None = Field(description="The month, when the origin's month is known.")
+    years: int
+    ordinal: str = Field(schema_extra={"examples": ["50th"]})
+    jubilee: bool = Field(description="A multiple of five years.")
+    tier: str | None = Field(schema_extra={"examples": ["golden"]})
+    observed: bool = Field(description="True when 29 February is observed on 28 February.")
+    title: str = Field(
+        schema_extra={
+            "examples": ["50th anniversary of diplomatic relations between China and Peru"]
+        }
+    )
+    origin_date: str
+    precision: Precision
+    milestone_title: str
+
+
+# ---------------------------------------------------------------- API keys
+
+
+class ApiKey(SQLModel, table=True):
+    __tablename__ = "api_key"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    name: str = Field(max_length=100, sa_column_kwargs={"unique": True})
+    scope: str = Field(max_length=16)
+    # Editors' countries, comma-separated ("CN,PE"); empty for admins and readers.
+    countries: str = Field(default="", max_length=2000)
+    key_hash: str = Field(max_length=64, index=True, sa_column_kwargs={"unique": True})
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    revoked_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    @property
+    def country_set(self) -> frozenset[str]:
+        return frozenset(c for c in self.countries.split(",") if c)
+
+
+# ---------------------------------------------------------------- lists
+
+ItemT = TypeVar("ItemT")
+
+
+class Page(BaseModel, Generic[ItemT]):
+    items: list[ItemT]
+    total: int
+    limit: int
+    offset: int
