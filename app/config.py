@@ -21,6 +21,18 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = Field(
         5000, ge=0, description="How long a SQLite writer waits for a lock before failing."
     )
+    feed_max_events: int = Field(
+        2000,
+        ge=2,
+        description="Events per feed at most; a larger feed keeps those nearest to "
+        "today and adds a notice (Google Calendar stops at about a thousand or a megabyte).",
+    )
+    feed_max_age: int = Field(
+        3600, ge=0, description="Seconds a client or proxy may reuse a feed (Cache-Control)."
+    )
+    feed_cache_bytes: int = Field(
+        64 * 2**20, ge=0, description="Memory for built feeds, per worker process."
+    )
     log_level: str = Field("info", description="Python logging level.")
 
 

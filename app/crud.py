@@ -4,13 +4,16 @@ import datetime as dt
 from collections.abc import Iterable
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app import anniversaries as engine
 from app import countries as country_data
 from app.anniversaries import Anniversary, Precision
-from app.models import Country, Milestone
+from app.db import utcnow
+from app.models import Country, FeedVersion, Milestone
 
 
 def sync_countries(session: Session) -> int:
@@ -114,3 +117,30 @@ def anniversaries(
         stmt = stmt.where(window)
     rows = session.exec(stmt.order_by(Milestone.id)).all()
     return engine.anniversaries(rows, start, end, jubilee_only=jubilee_only)
+
+
+def feed_scopes(countries: list[str]) -> set[str]:
+    """The feeds an item of these countries appears in: all, each country's, and its pair's."""
+    scopes = {"all", *countries}
+    if len(countries) == 2:
+        scopes.add("-".join(sorted(countries)))
+    return scopes
+
+
+def bump_feed_versions(session: Session, *country_lists: list[str]) -> None:
+    """Mark the feeds that a write touches as changed, in the write's own transaction.
+
+    Pass the countries before and after an update: a milestone moved from CN-PE to CN-CL
+    leaves one pair feed and enters another. The increment is one atomic upsert, so two
+    concurrent writers can never produce the same version.
+    """
+    scopes = set().union(*(feed_scopes(c) for c in country_lists if c))
+    now = utcnow()
+    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
+    for scope in sorted(scopes):  # one lock order for every writer
+        stmt = insert(FeedVersion).values(scope=scope, version=1, changed_at=now)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["scope"],
+            set_={"version": FeedVersion.version + 1, "changed_at": now},
+        )
+        session.exec(stmt)

@@ -8,8 +8,9 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from app import __version__, problems
-from app.api import anniversaries, countries, milestones
+from app.api import anniversaries, countries, feeds, milestones
 from app.api.deps import get_and_head
+from app.cache import FeedCache
 from app.config import Settings, get_settings
 from app.db import create_db_engine
 from app.migrate import is_migrated
@@ -43,13 +44,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.feed_cache = FeedCache(settings.feed_cache_bytes)
     problems.install(app)
 
     api = APIRouter(prefix="/api/v1")
     api.include_router(countries.router)
     api.include_router(milestones.router)
     api.include_router(anniversaries.router)
+    api.include_router(feeds.discovery)
     app.include_router(api)
+    app.include_router(feeds.router)
 
     @get_and_head(app.router, "/healthz", tags=["health"])
     def healthz():

@@ -384,6 +384,25 @@ class ApiKey(SQLModel, table=True):
         return frozenset(c for c in self.countries.split(",") if c)
 
 
+# ---------------------------------------------------------------- feed versions
+
+
+class FeedVersion(SQLModel, table=True):
+    """How often the items of one feed scope changed, and when last.
+
+    Scopes are ``all``, a country code (``PE``) and a sorted pair (``CN-PE``). A write bumps
+    the scopes of the item's countries, so a feed's ETag comes from one indexed row, without
+    building the feed, and changes only when a write could change what that feed shows. It
+    lives in the database, not in process memory, so every worker sees a write at once.
+    """
+
+    __tablename__ = "feed_version"
+
+    scope: str = Field(primary_key=True, max_length=20)
+    version: int = 0
+    changed_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 # ---------------------------------------------------------------- lists
 
 ItemT = TypeVar("ItemT")

@@ -4,6 +4,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from app.crud import bump_feed_versions
 from app.db import utcnow
 from app.models import Milestone, MilestoneCreate
 
@@ -16,6 +17,7 @@ def make_milestone(session: Session, **overrides: Any) -> Milestone:
     now = utcnow()
     milestone = Milestone(**MilestoneCreate(**data).fields(), created_at=now, updated_at=now)
     session.add(milestone)
+    bump_feed_versions(session, milestone.countries)
     session.commit()
     session.refresh(milestone)
     return milestone

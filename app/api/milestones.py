@@ -7,7 +7,7 @@ from sqlmodel import func, select
 
 from app.api.deps import PagingDep, PlaceFilterDep, public_url
 from app.auth import WriterDep, require_countries
-from app.crud import milestones_query
+from app.crud import bump_feed_versions, milestones_query
 from app.db import SessionDep, utcnow
 from app.models import (
     Milestone,
@@ -68,6 +68,7 @@ def create_milestone(
     now = utcnow()
     milestone = Milestone(**body.fields(), created_at=now, updated_at=now)
     session.add(milestone)
+    bump_feed_versions(session, milestone.countries)
     session.commit()
     session.refresh(milestone)
     response.headers["Location"] = public_url(request, f"/api/v1/milestones/{milestone.id}")
@@ -101,10 +102,12 @@ def update_milestone(
     require_countries(key, validated.countries)
     fields = validated.fields()
     if any(getattr(milestone, k) != v for k, v in fields.items()):
+        before = milestone.countries
         milestone.sqlmodel_update(fields)
         milestone.revision += 1
         milestone.updated_at = utcnow()
         session.add(milestone)
+        bump_feed_versions(session, before, milestone.countries)
         session.commit()
         session.refresh(milestone)
     return MilestonePublic.of(milestone)
@@ -114,5 +117,6 @@ def update_milestone(
 def delete_milestone(milestone: MilestoneDep, session: SessionDep, key: WriterDep):
     """Delete a milestone."""
     require_countries(key, milestone.countries)
+    bump_feed_versions(session, milestone.countries)
     session.delete(milestone)
     session.commit()

@@ -18,7 +18,6 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-
     op.create_table(
         "api_key",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -82,7 +81,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-
     with op.batch_alter_table("milestone", schema=None) as batch_op:
         batch_op.drop_index("ix_milestone_month_day")
         batch_op.drop_index(batch_op.f("ix_milestone_kind"))
