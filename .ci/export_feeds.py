@@ -1,0 +1,79 @@
+"""Export the feeds of a hostile test data set, for the real calendar clients in CI.
+
+Writes FILE.ics files into the folder given and prints one line per file:
+``<expected VEVENT count> <path>``, which .ci/run hands to ical-clients' ``check``.
+"""
+
+import sys
+import tempfile
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from app.auth import create_key
+from app.config import Settings
+from app.main import create_app
+from app.migrate import upgrade
+from app.models import Scope
+
+WINDOW = "from=2020-01-01&to=2030-12-31"  # 11 years: 11 events per dated milestone
+HOSTILE = [
+    {
+        "kind": "diplomatic_relations",
+        "date": "1971-11-02",
+        "countries": ["CN", "PE"],
+        "description": "x\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:injected",
+        "source": "MFA; table, 2011 \\ copy",
+        "source_url": "https://www.fmprc.gov.cn/?a=1&b=2,3;4",
+    },
+    {
+        "kind": "independence",
+        "date": "1821-07-28",
+        "countries": ["PE"],
+        "title": "Independencia del Perú 🇵🇪 — Año del Bicentenario",
+        "description": "中华人民共和国与秘鲁共和国建交五十周年。" * 40 + "\nÚltima línea\\",
+    },
+    {
+        "kind": "treaty",
+        "date": "1996-02-29",
+        "countries": ["CI", "FR"],
+        "title": "Traité de Côte d'Ivoire\u200f\u200d — \u202eRTL\u202c; a,b\\",
+        "description": "tab\there, zero\u200bwidth, emoji 🎉🎊, line\nbreak, CR\rreturn",
+    },
+    {"kind": "national_day", "date": "1950-10", "countries": ["CN"]},  # undated: not in feeds
+    {"kind": "relations_severed", "date": "1980-01-01", "countries": ["CN", "PE"]},  # not shown
+]
+FEEDS = {
+    "pair-CN-PE.ics": (f"/feeds/pairs/PE-CN.ics?{WINDOW}", 11),
+    "country-PE.ics": (f"/feeds/countries/PE.ics?{WINDOW}", 22),
+    "pair-CI-FR-leap-day.ics": (f"/feeds/pairs/CI-FR.ics?{WINDOW}", 11),
+    "all.ics": (f"/feeds/all.ics?{WINDOW}", 33),
+    "all-with-severed.ics": (f"/feeds/all.ics?{WINDOW}&kind=relations_severed", 11),
+    "empty-US.ics": (f"/feeds/countries/US.ics?{WINDOW}", 0),
+}
+
+
+def main(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/feeds.db"
+        upgrade(url)
+        with TestClient(create_app(Settings(database_url=url))) as client:
+            from sqlmodel import Session
+
+            with Session(client.app.state.engine) as session:
+                key = create_key(session, "ci", Scope.admin)[1]
+            for body in HOSTILE:
+                r = client.post(
+                    "/api/v1/milestones", json=body, headers={"Authorization": f"Bearer {key}"}
+                )
+                r.raise_for_status()
+            for name, (path, expected) in FEEDS.items():
+                r = client.get(path)
+                r.raise_for_status()
+                (out / name).write_bytes(r.content)
+                print(expected, out / name)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
