@@ -23,17 +23,11 @@ __all__ = [
     "text",
 ]
 
-# Category Cc is U+0000-U+001F and U+007F-U+009F.
-_CONTROLS = [*range(0x20), *range(0x7F, 0xA0)]
-
-_TEXT_TABLE = {c: None for c in _CONTROLS if c != 0x09}
-_TEXT_TABLE.update({ord("\\"): "\\\\", ord(";"): "\\;", ord(","): "\\,", ord("\n"): "\\n"})
-_NEEDS_TEXT_ESCAPE = re.compile("[\\\\;,\x00-\x08\x0a-\x1f\x7f-\x9f]")
-
-# A URI or parameter value has no use for TAB either (RFC 3986, RFC 5545 §3.1 "SAFE-CHAR").
-_CONTROL_TABLE = dict.fromkeys(_CONTROLS)
-_PARAM_TABLE = {**_CONTROL_TABLE, ord('"'): None}
-_NEEDS_PARAM_CLEANUP = re.compile('["\x00-\x1f\x7f-\x9f]')
+# Category Cc is U+0000-U+001F and U+007F-U+009F. TEXT keeps TAB (RFC 5545 §3.3.11); a URI or
+# parameter value has no use for it (RFC 3986; RFC 5545 §3.1 SAFE-CHAR).
+_TEXT_DROP = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_PARAM_DROP = re.compile('["\x00-\x1f\x7f-\x9f]')
 _NEEDS_QUOTES = re.compile("[:;,]")
 
 # RFC 5545 §3.3.6 dur-value, without the sign: a feed's refresh interval cannot be negative.
@@ -48,15 +42,20 @@ _UTC = dt.UTC
 def escape_text(value: str) -> str:
     """Escape a TEXT value (RFC 5545 §3.3.11).
 
-    ``\\`` ``;`` ``,`` are backslash-escaped; LF, CRLF and lone CR each become ``\\n``; every
-    other control character (Unicode category Cc) except TAB is dropped.
+    ``\\`` ``;`` ``,`` are backslash-escaped; LF, CRLF, lone CR, U+2028 and U+2029 each become
+    ``\\n``; every other control character (Unicode category Cc) except TAB is dropped.
     """
     if "\r" in value:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
-    # The search is much cheaper than translate(), and most values need no escaping at all.
-    if _NEEDS_TEXT_ESCAPE.search(value) is None:
-        return value
-    return value.translate(_TEXT_TABLE)
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+    # isprintable() is a fast C scan; it is False for every character handled below (and for
+    # harmless ones such as TAB or U+200F), so the regex only runs on the rare value that needs it.
+    if not value.isprintable():
+        value = _TEXT_DROP.sub("", value)
+        # LINE and PARAGRAPH SEPARATOR end a line for str.splitlines() and parsers built on it
+        # (icalendar until 2017; the ical-clients harness): left raw, they could split a line.
+        value = value.replace("\u2028", "\\n").replace("\u2029", "\\n")
+    return value
 
 
 def fold(line: str) -> str:
@@ -65,9 +64,9 @@ def fold(line: str) -> str:
     RFC 5545 §3.1: a continuation line starts with one space, which counts toward its 75
     octets; a fold never splits a UTF-8 multi-byte sequence.
     """
-    if len(line) <= 75 and line.isascii():
-        return line + "\r\n"
     if line.isascii():
+        if len(line) <= 75:
+            return line + "\r\n"
         chunks = [line[:75], *(line[i : i + 74] for i in range(75, len(line), 74))]
         return "\r\n ".join(chunks) + "\r\n"
     raw = line.encode()
@@ -89,8 +88,8 @@ def fold(line: str) -> str:
 
 def _param_value(value: str) -> str:
     """A parameter value (RFC 5545 §3.2): no DQUOTE or controls; quoted if it has ``:;,``."""
-    if _NEEDS_PARAM_CLEANUP.search(value) is not None:
-        value = value.translate(_PARAM_TABLE)
+    if not value.isprintable() or '"' in value:
+        value = _PARAM_DROP.sub("", value)
     if _NEEDS_QUOTES.search(value) is not None:
         return f'"{value}"'
     return value
@@ -185,41 +184,45 @@ def all_day_event(
     if extra and not extra.endswith("\r\n"):
         raise ValueError("extra must be complete content lines ending with CRLF")
     start = format_date(day)
+    stamp = format_utc(dtstamp)
     lines = [
         "BEGIN:VEVENT\r\n",
-        text("UID", uid),
+        fold("UID:" + escape_text(uid)),
         "DTSTAMP:",
-        format_utc(dtstamp),
+        stamp,
         "\r\nDTSTART;VALUE=DATE:",
         start,
         "\r\n",
     ]
     if day != dt.date.max:
         lines += ("DTEND;VALUE=DATE:", format_date(day + _ONE_DAY), "\r\n")
-    lines.append(text("SUMMARY", summary))
+    lines.append(fold("SUMMARY:" + escape_text(summary)))
     if description:
-        lines.append(text("DESCRIPTION", description))
+        lines.append(fold("DESCRIPTION:" + escape_text(description)))
     if categories:
         escaped = [escape_text(c) for c in categories]
         joined = ",".join(c for c in escaped if c)
         if joined:
-            lines.append(prop("CATEGORIES", joined))
+            lines.append(fold("CATEGORIES:" + joined))
     if url:
-        url = url.translate(_CONTROL_TABLE)
+        if not url.isprintable():
+            url = _CONTROL.sub("", url)
         if url:
-            lines.append(prop("URL;VALUE=URI", url))
+            lines.append(fold("URL;VALUE=URI:" + url))
     lines += (
         "TRANSP:TRANSPARENT\r\n" if transparent else "TRANSP:OPAQUE\r\n",
         f"SEQUENCE:{int(sequence)}\r\n",
     )
     if last_modified is not None:
-        lines += ("LAST-MODIFIED:", format_utc(last_modified), "\r\n")
+        # Feeds usually derive both from updated_at (GUIDE.md, "Feeds"): format it once.
+        modified = stamp if last_modified == dtstamp else format_utc(last_modified)
+        lines += ("LAST-MODIFIED:", modified, "\r\n")
     if status:
         if status not in _VEVENT_STATUSES:
             raise ValueError(f"VEVENT STATUS must be one of {sorted(_VEVENT_STATUSES)}")
         lines += ("STATUS:", status, "\r\n")
     if related_to:
-        lines.append(text("RELATED-TO", related_to))
+        lines.append(fold("RELATED-TO:" + escape_text(related_to)))
     lines += (extra, "END:VEVENT\r\n")
     return "".join(lines)
 
