@@ -43,12 +43,53 @@ HOSTILE = [
     {"kind": "national_day", "date": "1950-10", "countries": ["CN"]},  # undated: not in feeds
     {"kind": "relations_severed", "date": "1980-01-01", "countries": ["CN", "PE"]},  # not shown
 ]
+# The 2021 programme of the China–Peru 50th anniversary (issue: celebration events).
+PROGRAMME = [
+    {
+        "title": "Reception: 50 years of China–Peru relations",
+        "kind": "reception",
+        "countries": ["CN", "PE"],
+        "starts_at": "2021-11-02T19:00:00",
+        "ends_at": "2021-11-02T22:00:00",
+        "timezone": "America/Lima",
+        "venue": "Embajada de la República Popular China",
+        "city": "Lima",
+        "organizers": [{"name": "Embassy of China in Peru", "role": "embassy"}],
+    },
+    {
+        "title": "Online symposium; fifty years, one ocean",
+        "kind": "symposium",
+        "countries": ["CN", "PE"],
+        "starts_at": "2021-11-03T09:00:00",
+        "ends_at": "2021-11-03T12:00:00",
+        "timezone": "Asia/Shanghai",
+        "mode": "online",
+        "online_url": "https://meet.example.org/cn-pe-50?lang=es,zh",
+        "organizers": [{"name": "Pontificia Universidad Católica del Perú", "role": "community"}],
+    },
+    {
+        "title": "Commemorative stamps 中秘建交50周年",
+        "kind": "stamp_issue",
+        "countries": ["CN", "PE"],
+        "start_date": "2021-11-02",
+    },
+    {
+        "title": "Seminar on trade (cancelled)",
+        "kind": "seminar",
+        "countries": ["CN", "PE"],
+        "starts_at": "2021-11-04T10:00:00",
+        "ends_at": "2021-11-04T12:00:00",
+        "timezone": "America/Lima",
+        "status": "cancelled",
+    },
+]
 FEEDS = {
-    "pair-CN-PE.ics": (f"/feeds/pairs/PE-CN.ics?{WINDOW}", 11),
-    "country-PE.ics": (f"/feeds/countries/PE.ics?{WINDOW}", 22),
+    "pair-CN-PE.ics": (f"/feeds/pairs/PE-CN.ics?{WINDOW}", 11 + 4),
+    "country-PE.ics": (f"/feeds/countries/PE.ics?{WINDOW}", 22 + 4),
     "pair-CI-FR-leap-day.ics": (f"/feeds/pairs/CI-FR.ics?{WINDOW}", 11),
-    "all.ics": (f"/feeds/all.ics?{WINDOW}", 33),
-    "all-with-severed.ics": (f"/feeds/all.ics?{WINDOW}&kind=relations_severed", 11),
+    "all.ics": (f"/feeds/all.ics?{WINDOW}", 33 + 4),
+    "all-with-severed.ics": (f"/feeds/all.ics?{WINDOW}&kind=relations_severed", 11 + 4),
+    "events-only.ics": (f"/feeds/pairs/CN-PE.ics?{WINDOW}&include=events", 4),
     "empty-US.ics": (f"/feeds/countries/US.ics?{WINDOW}", 0),
 }
 
@@ -63,11 +104,17 @@ def main(out: Path) -> None:
 
             with Session(client.app.state.engine) as session:
                 key = create_key(session, "ci", Scope.admin)[1]
+            auth = {"Authorization": f"Bearer {key}"}
             for body in HOSTILE:
-                r = client.post(
-                    "/api/v1/milestones", json=body, headers={"Authorization": f"Bearer {key}"}
-                )
-                r.raise_for_status()
+                client.post("/api/v1/milestones", json=body, headers=auth).raise_for_status()
+            ties = client.get("/api/v1/milestones?pair=CN-PE&kind=diplomatic_relations").json()
+            for body in PROGRAMME:
+                body = {**body, "milestone_id": ties["items"][0]["id"]}
+                client.post("/api/v1/events", json=body, headers=auth).raise_for_status()
+            first = client.get("/api/v1/events?limit=1").json()["items"][0]
+            download = client.get(f"/api/v1/events/{first['id']}.ics")
+            (out / "event-download.ics").write_bytes(download.content)
+            print(1, out / "event-download.ics")
             for name, (path, expected) in FEEDS.items():
                 r = client.get(path)
                 r.raise_for_status()

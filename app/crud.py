@@ -13,7 +13,7 @@ from app import anniversaries as engine
 from app import countries as country_data
 from app.anniversaries import Anniversary, Precision
 from app.db import utcnow
-from app.models import Country, FeedVersion, Milestone
+from app.models import Country, Event, FeedVersion, Milestone
 
 
 def sync_countries(session: Session) -> int:
@@ -40,13 +40,17 @@ def sync_countries(session: Session) -> int:
     return changed
 
 
-def involving(country: str | None = None, pair: tuple[str, str] | None = None) -> list:
+def involving(
+    country: str | None = None,
+    pair: tuple[str, str] | None = None,
+    model: type[Milestone] | type[Event] = Milestone,
+) -> list:
     """WHERE clauses for items of one country (alone or in a pair) or of exactly one pair."""
     clauses = []
     if country:
-        clauses.append(sa.or_(Milestone.country_a == country, Milestone.country_b == country))
+        clauses.append(sa.or_(model.country_a == country, model.country_b == country))
     if pair:
-        clauses.append(sa.and_(Milestone.country_a == pair[0], Milestone.country_b == pair[1]))
+        clauses.append(sa.and_(model.country_a == pair[0], model.country_b == pair[1]))
     return clauses
 
 
@@ -117,6 +121,58 @@ def anniversaries(
         stmt = stmt.where(window)
     rows = session.exec(stmt.order_by(Milestone.id)).all()
     return engine.anniversaries(rows, start, end, jubilee_only=jubilee_only)
+
+
+def event_text_match(q: str) -> sa.ColumnElement[bool]:
+    """Matches ``q`` in an event's text, its organisers or the names of its countries."""
+    needle = q.strip().casefold()
+    codes = [c.code for c in country_data.all_countries() if needle in c.name.casefold()]
+    columns = (Event.title, Event.description, Event.venue, Event.city)
+    return sa.or_(
+        *(col.icontains(needle, autoescape=True) for col in columns),  # type: ignore[union-attr]
+        sa.cast(Event.organizers, sa.Text).icontains(needle, autoescape=True),
+        Event.country_a.in_(codes),  # type: ignore[attr-defined]
+        Event.country_b.in_(codes),  # type: ignore[union-attr]
+    )
+
+
+def events_query(
+    *,
+    country: str | None = None,
+    pair: tuple[str, str] | None = None,
+    kinds: Iterable[str] | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> SelectOfScalar[Event]:
+    """Events of a country or pair that overlap ``start``..``end``, in start order."""
+    stmt = select(Event).where(*involving(country, pair, Event))
+    if kinds is not None:
+        stmt = stmt.where(Event.kind.in_(sorted(kinds)))  # type: ignore[attr-defined]
+    if start is not None:
+        stmt = stmt.where(Event.end_date >= start)
+    if end is not None:
+        stmt = stmt.where(Event.start_date <= end)
+    return stmt.order_by(Event.start_date, Event.starts_at, Event.id)
+
+
+def celebrating_events(
+    session: Session, found: Iterable[Anniversary[Milestone]]
+) -> dict[tuple[object, int], list[Event]]:
+    """The events tied to each (milestone id, year) among ``found``, in one query."""
+    keys = {(a.milestone.id, a.year) for a in found}
+    if not keys:
+        return {}
+    rows = session.exec(
+        select(Event)
+        .where(Event.milestone_id.in_({k[0] for k in keys}))  # type: ignore[union-attr]
+        .order_by(Event.start_date, Event.id)
+    )
+    result: dict[tuple[object, int], list[Event]] = {}
+    for event in rows:
+        key = (event.milestone_id, event.year)
+        if key in keys:
+            result.setdefault(key, []).append(event)
+    return result
 
 
 def feed_scopes(countries: list[str]) -> set[str]:

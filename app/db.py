@@ -1,6 +1,7 @@
 """Engine, session dependency, and the column type that keeps timestamps in UTC on every engine."""
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -44,7 +45,9 @@ def create_db_engine(url: str, *, sqlite_busy_timeout_ms: int = 5000) -> Engine:
     """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout per connection."""
     if url.startswith("sqlite"):
         engine = sa.create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": sqlite_busy_timeout_ms / 1000}
+            url,
+            connect_args={"check_same_thread": False, "timeout": sqlite_busy_timeout_ms / 1000},
+            json_serializer=_json,
         )
 
         @sa.event.listens_for(engine, "connect")
@@ -57,7 +60,12 @@ def create_db_engine(url: str, *, sqlite_busy_timeout_ms: int = 5000) -> Engine:
             cur.close()
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    return sa.create_engine(url, pool_pre_ping=True, json_serializer=_json)
+
+
+def _json(value: object) -> str:
+    # Readable UTF-8 in the database, so text search finds "Perú" in a JSON column.
+    return json.dumps(value, ensure_ascii=False)
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -12,12 +12,17 @@ Design choices, each from a bug that calendar users met elsewhere (GUIDE.md, "Fe
 """
 
 import datetime as dt
-from collections.abc import Sequence
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+
+import icalendar
 
 from app import __version__, ical
 from app.anniversaries import Anniversary
-from app.models import Milestone
+from app.countries import name_of
+from app.models import Event, EventPublic, Milestone
 from app.wording import anniversary_title
 
 PRODID = f"-//diplomatic-calendar//diplocal {__version__}//EN"
@@ -97,7 +102,7 @@ def truncation_notice(
     return ical.all_day_event(
         uid=f"truncated-{feed.scope}@{UID_DOMAIN}",
         day=today,
-        summary=f"This calendar shows {shown} of {total} anniversaries",
+        summary=f"This calendar shows {shown} of {total} events",
         dtstamp=stamp,
         sequence=0,
         description=(
@@ -111,27 +116,150 @@ def truncation_notice(
     )
 
 
+ROLE_NAMES = {
+    "embassy": "embassy",
+    "government": "government",
+    "enterprise": "enterprise",
+    "community": "community",
+    "other": "organiser",
+}
+MODE_NAMES = {"in_person": "In person", "online": "Online", "hybrid": "In person and online"}
+
+
+def event_uid_for(event_id: object) -> str:
+    """The UID of an event created here; imported events keep the UID they came with."""
+    return f"event-{event_id}@{UID_DOMAIN}"
+
+
+@lru_cache(maxsize=1024)
+def vtimezone(tzid: str, first_year: int, last_year: int) -> str:
+    """The VTIMEZONE for ``tzid`` covering the given years, built once per zone and range.
+
+    Outlook shifts a TZID time that has no VTIMEZONE in the file (RFC 5545 §3.6.5 requires one
+    for every TZID). icalendar derives it from the same zoneinfo database the service uses.
+    """
+    first = dt.date(max(first_year, 1970), 1, 1)  # zoneinfo transitions before 1970 are sparse
+    last = dt.date(min(max(last_year, first.year) + 1, 9999), 1, 1)
+    block = icalendar.Timezone.from_tzid(tzid, first_date=first, last_date=last)
+    # icalendar notes the covered range in a COMMENT, which RFC 5545 §3.6.5 does not allow in
+    # VTIMEZONE: libical (Evolution, GNOME, KDE) and Ruby's icalendar reject the feed for it.
+    block.pop("COMMENT", None)
+    return block.to_ical().decode().replace("\r\n", "\n").replace("\n", "\r\n")
+
+
+def location(event: Event) -> str | None:
+    """``venue, city, country`` as people write an address; "Online" for online-only events."""
+    if event.mode == "online":
+        return "Online"
+    places = [event.venue, event.city, *(name_of(c) for c in event.countries[-1:])]
+    return ", ".join(p for p in places if p) or None
+
+
+def event_description(event: Event, milestone: Milestone | None) -> str:
+    lines = []
+    if event.description:
+        lines += [event.description, ""]
+    lines.append(f"{MODE_NAMES[event.mode]}.")
+    if event.online_url:
+        lines.append(f"Join online: {event.online_url}")
+    if event.organizers:
+        who = "; ".join(
+            f"{o['name']} ({ROLE_NAMES.get(o.get('role', 'other'), 'organiser')})"
+            for o in event.organizers
+        )
+        lines.append(f"Organisers: {who}")
+    if milestone is not None and event.year is not None:
+        title = anniversary_title(
+            event.year - milestone.date.year, milestone.kind, milestone.countries, milestone.title
+        )
+        lines.append(f"Celebrates: {title}")
+    if event.status == "cancelled":
+        lines.append("This event is cancelled.")
+    return "\n".join(lines)
+
+
+def event_vevent(
+    event: Event, base_url: str, milestone: Milestone | None = None, *, portable: bool = False
+) -> str:
+    """One celebration as a VEVENT. ``portable`` adds an ``X-DIPLOCAL-EVENT`` property with
+    the event's fields, so that importing a downloaded event restores it exactly."""
+    related = (
+        anniversary_uid(event.milestone_id, event.year)
+        if event.milestone_id is not None and event.year is not None
+        else None
+    )
+    optional = {
+        "last_modified": event.updated_at,
+        "description": event_description(event, milestone),
+        "location": location(event),
+        "categories": [event.kind],
+        "url": event.online_url or f"{base_url}/api/v1/events/{event.id}",
+        "conference": event.online_url,
+        "status": event.status.upper(),
+        "related_to": related,
+    }
+    if portable:
+        data = EventPublic.of(event).as_input()
+        optional["extra"] = ical.text("X-DIPLOCAL-EVENT", json.dumps(data, ensure_ascii=False))
+    if event.all_day:
+        return ical.all_day_event(
+            uid=event.uid, day=event.start_date, last_day=event.end_date, summary=event.title,
+            dtstamp=event.updated_at, sequence=event.revision, **optional,
+        )  # fmt: skip
+    return ical.timed_event(
+        uid=event.uid, start=event.starts_at, end=event.ends_at, tzid=event.timezone,
+        summary=event.title, dtstamp=event.updated_at, sequence=event.revision, **optional,
+    )  # type: ignore[arg-type]  # fmt: skip
+
+
+def timezones_of(events: Iterable[Event], first_year: int, last_year: int) -> list[str]:
+    zones = sorted({e.timezone for e in events if e.timezone})
+    return [vtimezone(z, first_year, last_year) for z in zones]
+
+
 def render(
     feed: FeedInfo,
     found: Sequence[Anniversary[Milestone]],
     *,
     today: dt.date,
     cap: int,
+    events: Sequence[Event] = (),
+    milestones: Mapping[object, Milestone] | None = None,
+    years: tuple[int, int] | None = None,
 ) -> tuple[bytes, bool]:
-    """The feed as UTF-8 bytes, and whether it was truncated to ``cap`` events."""
-    dated = [a for a in found if a.date is not None]
+    """The feed as UTF-8 bytes, and whether it was truncated to ``cap`` events.
+
+    Anniversaries and events are ordered by day. A cancelled event stays in the feed with
+    ``STATUS:CANCELLED`` so that clients that have it remove it (RFC 5545 §3.8.1.11).
+    """
+    items: list[tuple[dt.date, object]] = [(a.date, a) for a in found if a.date is not None]
+    items += [(e.start_date, e) for e in events]
+    items.sort(key=lambda item: item[0])  # stable: anniversaries first on a shared day
     components = []
-    truncated = len(dated) > cap
+    truncated = len(items) > cap
     if truncated:
-        keep = sorted(dated, key=lambda a: (abs((a.date - today).days), a.date))[: cap - 1]
-        keep.sort(key=lambda a: a.sort_key)
+        total = len(items)
+        nearest = sorted(range(total), key=lambda i: (abs((items[i][0] - today).days), i))
+        items = [items[i] for i in sorted(nearest[: cap - 1])]
         stamp = max(
-            (a.milestone.updated_at for a in dated), default=dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+            (getattr(obj, "updated_at", None) or obj.milestone.updated_at for _, obj in items),  # type: ignore[attr-defined]
+            default=dt.datetime(2000, 1, 1, tzinfo=dt.UTC),
         )
-        components.append(truncation_notice(feed, len(keep), len(dated), today, stamp))
-        dated = keep
-    components.extend(anniversary_event(a, feed.base_url) for a in dated)
+        components.append(truncation_notice(feed, len(items), total, today, stamp))
+    milestones = milestones or {}
+    kept_events = []
+    for _, obj in items:
+        if isinstance(obj, Event):
+            kept_events.append(obj)
+            components.append(event_vevent(obj, feed.base_url, milestones.get(obj.milestone_id)))
+        else:
+            components.append(anniversary_event(obj, feed.base_url))  # type: ignore[arg-type]
+    first, last = years or (today.year, today.year)
     text = ical.calendar(
-        prodid=PRODID, name=feed.name, description=feed.description, components=components
+        prodid=PRODID,
+        name=feed.name,
+        description=feed.description,
+        components=components,
+        timezones=timezones_of(kept_events, first, last),
     )
     return text.encode(), truncated

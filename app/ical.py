@@ -21,6 +21,8 @@ __all__ = [
     "format_utc",
     "prop",
     "text",
+    "timed_event",
+    "unescape_text",
 ]
 
 # Category Cc is U+0000-U+001F and U+007F-U+009F. TEXT keeps TAB (RFC 5545 §3.3.11); a URI or
@@ -56,6 +58,14 @@ def escape_text(value: str) -> str:
         # (icalendar until 2017; the ical-clients harness): left raw, they could split a line.
         value = value.replace("\u2028", "\\n").replace("\u2029", "\\n")
     return value
+
+
+_ESCAPED = re.compile(r"\\([\\;,nN])")
+
+
+def unescape_text(value: str) -> str:
+    """The inverse of ``escape_text`` for a raw TEXT value (RFC 5545 §3.3.11)."""
+    return _ESCAPED.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
 
 
 def fold(line: str) -> str:
@@ -164,51 +174,105 @@ def all_day_event(
     summary: str,
     dtstamp: dt.datetime,
     sequence: int,
+    last_day: dt.date | None = None,
+    transparent: bool = True,
+    **optional: object,
+) -> str:
+    """An all-day ``VEVENT`` (RFC 5545 §3.6.1): ``DTSTART;VALUE=DATE`` and an exclusive DTEND.
+
+    ``last_day`` is the inclusive last day of a multi-day event (default: ``day``). DTEND is
+    omitted for 9999-12-31, which has no next day; §3.6.1 gives a DATE DTSTART without DTEND
+    a duration of one day. ``optional`` takes the keywords of ``_vevent``.
+    """
+    if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
+        raise TypeError("an all-day event takes a date, not a datetime")
+    last = last_day or day
+    if last < day:
+        raise ValueError("last_day is before day")
+    timing = ["DTSTART;VALUE=DATE:", format_date(day), "\r\n"]
+    if last != dt.date.max:
+        timing += ("DTEND;VALUE=DATE:", format_date(last + _ONE_DAY), "\r\n")
+    return _vevent(uid, dtstamp, timing, summary, sequence, transparent, **optional)  # type: ignore[arg-type]
+
+
+def timed_event(
+    *,
+    uid: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    tzid: str,
+    summary: str,
+    dtstamp: dt.datetime,
+    sequence: int,
+    transparent: bool = False,
+    **optional: object,
+) -> str:
+    """A ``VEVENT`` at a local time in an IANA zone: ``DTSTART;TZID=America/Lima:...``.
+
+    Never floating time and never UTC alone: a TZID keeps the wall time right across DST
+    rules, and the feed must carry a matching VTIMEZONE (RFC 5545 §3.2.19, §3.6.5), or
+    Outlook shifts the event.
+    """
+    zone = _param_value(tzid)
+    timing = [
+        f"DTSTART;TZID={zone}:",
+        format_local(start),
+        "\r\n",
+        f"DTEND;TZID={zone}:",
+        format_local(end),
+        "\r\n",
+    ]
+    return _vevent(uid, dtstamp, timing, summary, sequence, transparent, **optional)  # type: ignore[arg-type]
+
+
+def _vevent(
+    uid: str,
+    dtstamp: dt.datetime,
+    timing: list[str],
+    summary: str,
+    sequence: int,
+    transparent: bool,
+    *,
     last_modified: dt.datetime | None = None,
     description: str | None = None,
+    location: str | None = None,
     categories: Iterable[str] = (),
     url: str | None = None,
-    transparent: bool = True,
+    conference: str | None = None,
     status: str | None = None,
     related_to: str | None = None,
     extra: str = "",
 ) -> str:
-    """A one-day ``VEVENT`` (RFC 5545 §3.6.1) with ``DTSTART;VALUE=DATE`` and exclusive DTEND.
-
-    DTEND is omitted for 9999-12-31, which has no next day; §3.6.1 gives a DATE DTSTART
-    without DTEND a duration of one day. ``extra`` holds already-serialised content lines,
-    appended before ``END:VEVENT``. Empty optional values are left out.
-    """
+    """The VEVENT around ``timing`` lines, in one fixed property order. Empty optional
+    values are left out; ``extra`` holds already-serialised content lines."""
     if sequence < 0:
         raise ValueError("SEQUENCE must not be negative (RFC 5545 §3.8.7.4)")
     if extra and not extra.endswith("\r\n"):
         raise ValueError("extra must be complete content lines ending with CRLF")
-    start = format_date(day)
     stamp = format_utc(dtstamp)
     lines = [
         "BEGIN:VEVENT\r\n",
         fold("UID:" + escape_text(uid)),
         "DTSTAMP:",
         stamp,
-        "\r\nDTSTART;VALUE=DATE:",
-        start,
         "\r\n",
+        *timing,
+        fold("SUMMARY:" + escape_text(summary)),
     ]
-    if day != dt.date.max:
-        lines += ("DTEND;VALUE=DATE:", format_date(day + _ONE_DAY), "\r\n")
-    lines.append(fold("SUMMARY:" + escape_text(summary)))
     if description:
         lines.append(fold("DESCRIPTION:" + escape_text(description)))
+    if location:
+        lines.append(fold("LOCATION:" + escape_text(location)))
     if categories:
         escaped = [escape_text(c) for c in categories]
         joined = ",".join(c for c in escaped if c)
         if joined:
             lines.append(fold("CATEGORIES:" + joined))
-    if url:
-        if not url.isprintable():
-            url = _CONTROL.sub("", url)
-        if url:
-            lines.append(fold("URL;VALUE=URI:" + url))
+    if url and (url := _uri(url)):
+        lines.append(fold("URL;VALUE=URI:" + url))
+    if conference and (conference := _uri(conference)):
+        # RFC 7986 §5.11: a way to join; clients that know it show a "join" button.
+        lines.append(fold("CONFERENCE;VALUE=URI;FEATURE=VIDEO;LABEL=Join online:" + conference))
     lines += (
         "TRANSP:TRANSPARENT\r\n" if transparent else "TRANSP:OPAQUE\r\n",
         f"SEQUENCE:{int(sequence)}\r\n",
@@ -225,6 +289,11 @@ def all_day_event(
         lines.append(fold("RELATED-TO:" + escape_text(related_to)))
     lines += (extra, "END:VEVENT\r\n")
     return "".join(lines)
+
+
+def _uri(value: str) -> str:
+    """A URI value with control characters removed, so it cannot end its content line."""
+    return value if value.isprintable() else _CONTROL.sub("", value)
 
 
 def calendar(

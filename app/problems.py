@@ -20,6 +20,14 @@ log = logging.getLogger("diplocal")
 PROBLEM_JSON = "application/problem+json"
 
 
+class FieldError(ValueError):
+    """A validation error raised by a whole-model check that still names its field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 class ProblemResponse(JSONResponse):
     media_type = PROBLEM_JSON
 
@@ -68,7 +76,11 @@ def validation_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
             result.append({"field": "body", "message": "the body is not valid JSON"})
             continue
         msg = "is required" if e.get("type") == "missing" else _message(e)
-        result.append({"field": field_name(e.get("loc", ())), "message": msg})
+        cause = (e.get("ctx") or {}).get("error")
+        field = field_name(e.get("loc", ()))
+        if isinstance(cause, FieldError):
+            field = f"{field}.{cause.field}" if field != "body" else cause.field
+        result.append({"field": field, "message": msg})
     return result
 
 

@@ -17,6 +17,7 @@ from app.ical import (
     format_utc,
     prop,
     text,
+    unescape_text,
 )
 
 STAMP = dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
@@ -506,3 +507,8 @@ def test_feed_of_many_events_has_crlf_lines_of_at_most_75_octets():
     feed = make_feed(*events)
     assert_wire_format(feed)
     assert len(parse(feed).walk("VEVENT")) == 11
+
+
+def test_unescape_text_inverts_escape_text():
+    for value in ["a,b;c\\d\ne", "x\\n", "\\", "end\\", "中文, ñ; 🎉"]:
+        assert unescape_text(escape_text(value)) == value

@@ -13,7 +13,9 @@ from app.wording import anniversary_title
 router = APIRouter(prefix="/anniversaries", tags=["anniversaries"])
 
 
-def anniversary_public(a: Anniversary[Milestone]) -> AnniversaryPublic:
+def anniversary_public(
+    a: Anniversary[Milestone], event_ids: list | None = None
+) -> AnniversaryPublic:
     m = a.milestone
     return AnniversaryPublic(
         milestone_id=m.id,
@@ -31,6 +33,7 @@ def anniversary_public(a: Anniversary[Milestone]) -> AnniversaryPublic:
         origin_date=format_partial_date(m.date, m.precision),
         precision=m.precision,
         milestone_title=m.display_title,
+        event_ids=event_ids or [],
     )
 
 
@@ -73,8 +76,12 @@ def list_anniversaries(
         jubilee_only=jubilee_only,
     )
     page = found[paging.offset : paging.offset + paging.limit]
+    celebrations = crud.celebrating_events(session, page)
     return Page(
-        items=[anniversary_public(a) for a in page],
+        items=[
+            anniversary_public(a, [e.id for e in celebrations.get((a.milestone.id, a.year), [])])
+            for a in page
+        ],
         total=len(found),
         limit=paging.limit,
         offset=paging.offset,

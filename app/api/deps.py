@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
@@ -48,16 +49,16 @@ def parse_pair(value: str, field: str = "pair") -> tuple[str, str]:
     return a, b
 
 
-def parse_kinds(value: str | None, field: str = "kind") -> frozenset[str] | None:
+def parse_kinds(
+    value: str | None, vocabulary: type[StrEnum] = MilestoneKind, field: str = "kind"
+) -> frozenset[str] | None:
     if value is None or not value.strip():
         return None
     kinds = set()
     for part in value.split(","):
         part = part.strip()
-        if part not in MilestoneKind.__members__:
-            raise invalid(
-                field, f"unknown kind {part!r}; expected any of {', '.join(MilestoneKind)}"
-            )
+        if part not in vocabulary.__members__:
+            raise invalid(field, f"unknown kind {part!r}; expected any of {', '.join(vocabulary)}")
         kinds.add(part)
     return frozenset(kinds)
 

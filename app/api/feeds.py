@@ -20,7 +20,6 @@ from app.api.deps import (
     check_window,
     get_and_head,
     parse_country,
-    parse_kinds,
     parse_pair,
     public_url,
 )
@@ -28,7 +27,16 @@ from app.cache import Entry
 from app.countries import lookup, name_of
 from app.db import SessionDep
 from app.http import accepts_gzip, etag_matches, http_date, not_modified_since, quote_etag
-from app.models import CELEBRATED_KINDS, FeedVersion, Milestone, Page
+from app.models import (
+    CELEBRATED_KINDS,
+    Event,
+    EventKind,
+    FeedVersion,
+    Milestone,
+    MilestoneKind,
+    Page,
+)
+from app.problems import invalid
 from app.wording import pair_label
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
@@ -37,15 +45,24 @@ discovery = APIRouter(prefix="/feeds", tags=["feeds"])
 NEVER = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # Last-Modified of a scope never written to
 
 
+INCLUDES = ("anniversaries", "events")
+
+
 @dataclass(frozen=True)
 class FeedQuery:
     start: dt.date
     end: dt.date
-    kinds: frozenset[str]
+    kinds: frozenset[str]  # of milestones
+    event_kinds: frozenset[str] | None  # None: every kind
     jubilee_only: bool
+    include: frozenset[str]
 
     def key(self) -> str:
-        return f"{self.start}|{self.end}|{','.join(sorted(self.kinds))}|{self.jubilee_only}"
+        events = ",".join(sorted(self.event_kinds)) if self.event_kinds is not None else "*"
+        return (
+            f"{self.start}|{self.end}|{','.join(sorted(self.kinds))}|{events}|"
+            f"{self.jubilee_only}|{','.join(sorted(self.include))}"
+        )
 
 
 def today() -> dt.date:
@@ -60,16 +77,40 @@ def feed_query(
         dt.date | None, Query(description="Last day (default: 31 December five years ahead).")
     ] = None,
     kind: Annotated[
-        str | None, Query(description="Comma-separated kinds (default: the celebrated kinds).")
+        str | None,
+        Query(
+            description="Comma-separated milestone and event kinds. Milestone kinds filter the "
+            "anniversaries (default: the celebrated kinds), event kinds the events (default: all)."
+        ),
     ] = None,
-    jubilee_only: Annotated[bool, Query(description="Only multiples of five years.")] = False,
+    jubilee_only: Annotated[
+        bool, Query(description="Only anniversaries of multiples of five years.")
+    ] = False,
+    include: Annotated[
+        str, Query(description="`anniversaries`, `events` or both, comma-separated.")
+    ] = "anniversaries,events",
 ) -> FeedQuery:
     now = today()
     start = from_ or dt.date(now.year - 1, 1, 1)
     end = to or dt.date(min(now.year + 5, dt.MAXYEAR), 12, 31)
     check_window(start, end)
-    kinds = parse_kinds(kind) or CELEBRATED_KINDS
-    return FeedQuery(start, end, frozenset(kinds), jubilee_only)
+    wanted = {k.strip() for k in kind.split(",") if k.strip()} if kind else set()
+    unknown = wanted - set(MilestoneKind.__members__) - set(EventKind.__members__)
+    if unknown:
+        raise invalid("kind", f"unknown kind {sorted(unknown)[0]!r}")
+    milestone_kinds = wanted & set(MilestoneKind.__members__) or CELEBRATED_KINDS
+    event_kinds = wanted & set(EventKind.__members__) or None
+    parts = {p.strip() for p in include.split(",") if p.strip()}
+    if not parts or parts - set(INCLUDES):
+        raise invalid("include", "expected anniversaries, events or both, comma-separated")
+    return FeedQuery(
+        start,
+        end,
+        frozenset(milestone_kinds),
+        frozenset(event_kinds) if event_kinds else None,
+        jubilee_only,
+        frozenset(parts),
+    )
 
 
 FeedQueryDep = Annotated[FeedQuery, Depends(feed_query)]
@@ -85,12 +126,28 @@ def _build(
     cap: int,
     etag: str,
 ) -> Entry:
-    found = crud.anniversaries(
-        session, q.start, q.end, country=country, pair=pair, kinds=q.kinds,
-        jubilee_only=q.jubilee_only,
-    )  # fmt: skip
+    found = []
+    if "anniversaries" in q.include:
+        found = crud.anniversaries(
+            session, q.start, q.end, country=country, pair=pair, kinds=q.kinds,
+            jubilee_only=q.jubilee_only,
+        )  # fmt: skip
+    events: list[Event] = []
+    milestones: dict[object, Milestone] = {}
+    if "events" in q.include:
+        stmt = crud.events_query(
+            country=country, pair=pair, kinds=q.event_kinds, start=q.start, end=q.end
+        )
+        events = list(session.exec(stmt))
+        ids = {e.milestone_id for e in events if e.milestone_id is not None}
+        if ids:
+            rows = session.exec(select(Milestone).where(Milestone.id.in_(ids)))  # type: ignore[attr-defined]
+            milestones = {m.id: m for m in rows}
     day = today()
-    body, truncated = feeds.render(info, found, today=day, cap=cap)
+    body, truncated = feeds.render(
+        info, found, today=day, cap=cap, events=events, milestones=milestones,
+        years=(q.start.year, q.end.year),
+    )  # fmt: skip
     if truncated:  # what it shows depends on the day too
         etag = hashlib.sha256(f"{etag}|{day}".encode()).hexdigest()[:32]
     return Entry(etag, body, gzip.compress(body, 6, mtime=0), truncated, day.isoformat())

@@ -1,0 +1,296 @@
+import datetime as dt
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from pydantic import ValidationError
+from sqlmodel import Session, func, select
+
+from app import crud, feeds, ical
+from app.api.deps import PagingDep, parse_country, parse_kinds, parse_pair, public_url
+from app.auth import WriterDep, require_countries
+from app.db import SessionDep, utcnow
+from app.ics_import import IcsSyntaxError, parse_events
+from app.models import (
+    Event,
+    EventCreate,
+    EventKind,
+    EventMode,
+    EventPublic,
+    EventStatus,
+    EventUpdate,
+    Milestone,
+    Page,
+    anniversary_problem,
+)
+from app.problems import from_pydantic, invalid, problem, validation_errors
+
+router = APIRouter(prefix="/events", tags=["events"])
+
+
+def get_event(event_id: uuid.UUID, session: SessionDep) -> Event:
+    event = session.get(Event, event_id)
+    if event is None:
+        raise HTTPException(404, f"No event has the id {event_id}.")
+    return event
+
+
+EventDep = Annotated[Event, Depends(get_event)]
+
+
+def anniversary_errors(session: Session, body: EventCreate) -> list[dict[str, str]]:
+    """The event's milestone must exist and the year be an anniversary near the event."""
+    if body.milestone_id is None:
+        return []
+    milestone = session.get(Milestone, body.milestone_id)
+    if milestone is None:
+        return [
+            {"field": "milestone_id", "message": f"no milestone has the id {body.milestone_id}"}
+        ]
+    year = body.year or body.first_day.year
+    reason = anniversary_problem(milestone.date, year, body.first_day)
+    if reason:
+        return [{"field": "year", "message": reason}]
+    body.year = year
+    return []
+
+
+def validated(session: Session, data: dict[str, Any], where: str = "body") -> EventCreate:
+    try:
+        body = EventCreate.model_validate(data)
+    except ValidationError as exc:
+        raise from_pydantic(exc, where) from None
+    if errors := anniversary_errors(session, body):
+        raise invalid(errors[0]["field"], errors[0]["message"], where)
+    return body
+
+
+def save(session: Session, event: Event, fields: dict[str, Any], before: list[str]) -> bool:
+    """Apply ``fields``; a change bumps the revision and the feeds of old and new countries."""
+    if not any(getattr(event, k) != v for k, v in fields.items()):
+        return False
+    event.sqlmodel_update(fields)
+    event.revision += 1
+    event.updated_at = utcnow()
+    session.add(event)
+    crud.bump_feed_versions(session, before, event.countries)
+    return True
+
+
+def new_event(fields: dict[str, Any], uid: str | None = None) -> Event:
+    now = utcnow()
+    event_id = uuid.uuid4()
+    return Event(
+        id=event_id,
+        uid=uid or feeds.event_uid_for(event_id),
+        **fields,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+@router.get("", response_model=Page[EventPublic])
+def list_events(
+    session: SessionDep,
+    paging: PagingDep,
+    country: Annotated[str | None, Query(description="ISO code: events involving it.")] = None,
+    pair: Annotated[str | None, Query(description="Two codes, order-insensitive: `CN-PE`.")] = None,
+    kind: Annotated[str | None, Query(description="Comma-separated event kinds.")] = None,
+    mode: Annotated[EventMode | None, Query()] = None,
+    status: Annotated[EventStatus | None, Query()] = None,
+    milestone_id: Annotated[uuid.UUID | None, Query()] = None,
+    from_: Annotated[dt.date | None, Query(alias="from", description="Ending on or after.")] = None,
+    to: Annotated[dt.date | None, Query(description="Starting on or before.")] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=200, description="Text in title, description, venue, city, organisers."),
+    ] = None,
+):
+    """Events in date order, filtered by country, pair, kind, mode, status, milestone, dates."""
+    stmt = crud.events_query(
+        country=parse_country(country) if country else None,
+        pair=parse_pair(pair) if pair else None,
+        kinds=parse_kinds(kind, EventKind),
+        start=from_,
+        end=to,
+    )
+    if from_ and to and to < from_:
+        raise invalid("to", f"'to' ({to}) is before 'from' ({from_})")
+    if mode:
+        stmt = stmt.where(Event.mode == mode.value)
+    if status:
+        stmt = stmt.where(Event.status == status.value)
+    if milestone_id:
+        stmt = stmt.where(Event.milestone_id == milestone_id)
+    if q and q.strip():
+        stmt = stmt.where(crud.event_text_match(q))
+    total = session.exec(select(func.count()).select_from(stmt.order_by(None).subquery())).one()
+    rows = session.exec(stmt.offset(paging.offset).limit(paging.limit))
+    return Page(
+        items=[EventPublic.of(e) for e in rows],
+        total=total,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
+
+
+@router.post("", status_code=201, response_model=EventPublic)
+def create_event(
+    body: EventCreate, session: SessionDep, key: WriterDep, request: Request, response: Response
+):
+    """Record a celebration: all-day (`start_date`) or timed (`starts_at` in `timezone`)."""
+    require_countries(key, body.countries)
+    if errors := anniversary_errors(session, body):
+        raise invalid(errors[0]["field"], errors[0]["message"], "body")
+    event = new_event(body.fields())
+    session.add(event)
+    crud.bump_feed_versions(session, event.countries)
+    session.commit()
+    session.refresh(event)
+    response.headers["Location"] = public_url(request, f"/api/v1/events/{event.id}")
+    return EventPublic.of(event)
+
+
+@router.post(
+    "/import",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"text/calendar": {"schema": {"type": "string"}}},
+        }
+    },
+)
+async def import_events(
+    request: Request,
+    session: SessionDep,
+    key: WriterDep,
+    countries: Annotated[
+        str | None,
+        Query(description="Countries (`CN,PE`) for events whose file does not name them."),
+    ] = None,
+    skip_invalid: Annotated[
+        bool, Query(description="Store the valid events and report the others.")
+    ] = False,
+):
+    """Create or update events by UID from a `text/calendar` body; the same file twice
+    changes nothing. A file that does not parse is rejected whole, naming the line."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "text/calendar":
+        return problem(415, "Send the events as 'Content-Type: text/calendar'.")
+    default = [parse_country(c, "countries") for c in countries.split(",")] if countries else None
+    try:
+        parsed = parse_events(await request.body(), default)
+    except IcsSyntaxError as exc:
+        return problem(
+            422,
+            f"The file is not valid iCalendar: {exc}.",
+            errors=[{"field": "body", "line": exc.line, "message": exc.message}],
+        )
+    return _store_imported(session, key, parsed, skip_invalid)
+
+
+def _store_imported(session, key, parsed, skip_invalid: bool):
+    results, bad = [], []
+    for item in parsed:
+        body = None
+        if not item.errors:
+            try:
+                body = EventCreate.model_validate(item.data)
+            except ValidationError as exc:
+                item.errors = validation_errors(exc.errors(include_url=False))
+        if body is not None:
+            item.errors = anniversary_errors(session, body)
+            try:
+                require_countries(key, body.countries)
+            except HTTPException as exc:
+                item.errors.append({"field": "countries", "message": str(exc.detail)})
+        if item.errors:
+            bad.append(item)
+            results.append({"line": item.line, "uid": item.uid, "result": "skipped",
+                            "errors": item.errors})  # fmt: skip
+            continue
+        existing = session.exec(select(Event).where(Event.uid == item.uid)).first()
+        if existing is None:
+            event = new_event(body.fields(), uid=item.uid)  # type: ignore[union-attr]
+            session.add(event)
+            crud.bump_feed_versions(session, event.countries)
+            outcome = "created"
+        else:
+            event = existing
+            changed = save(session, event, body.fields(), event.countries)  # type: ignore[union-attr]
+            outcome = "updated" if changed else "unchanged"
+        session.flush()
+        results.append({"line": item.line, "uid": item.uid, "id": str(event.id), "result": outcome})
+    if bad and not skip_invalid:
+        session.rollback()
+        errors = [{"line": i.line, **e} for i in bad for e in i.errors]
+        return problem(
+            422,
+            f"{len(bad)} of {len(parsed)} events cannot be imported; nothing was stored "
+            "(add skip_invalid=true to store the others).",
+            errors=errors,
+        )
+    session.commit()
+    counts = {
+        k: sum(r["result"] == k for r in results) for k in ("created", "updated", "unchanged")
+    }
+    return {**counts, "skipped": len(bad), "events": results}
+
+
+@router.get("/{event_id}.ics", response_class=Response)
+def download_event(event: EventDep, session: SessionDep, request: Request):
+    """One event as an iCalendar file, to add to a calendar or import elsewhere."""
+    milestone = session.get(Milestone, event.milestone_id) if event.milestone_id else None
+    vevent = feeds.event_vevent(event, public_url(request, ""), milestone, portable=True)
+    zones = feeds.timezones_of([event], event.start_date.year, event.end_date.year)
+    body = ical.calendar(
+        prodid=feeds.PRODID, name=event.title, description=None, components=[vevent],
+        timezones=zones,
+    ).encode()  # fmt: skip
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="event-{event.id}.ics"'},
+    )
+
+
+@router.get("/{event_id}", response_model=EventPublic)
+def read_event(event: EventDep):
+    """One event."""
+    return EventPublic.of(event)
+
+
+@router.patch("/{event_id}", response_model=EventPublic)
+def update_event(event: EventDep, body: EventUpdate, session: SessionDep, key: WriterDep):
+    """Change some fields; `revision` (the feeds' SEQUENCE) grows by one when anything changed."""
+    changes = body.model_dump(exclude_unset=True, mode="json")
+    for required in ("title", "kind", "countries", "mode", "status"):
+        if required in changes and changes[required] is None:
+            raise invalid(required, "may not be null", "body")
+    require_countries(key, event.countries)
+    merged = EventPublic.of(event).as_input()
+    # Switching between all-day and timed replaces the other form's fields.
+    if {"start_date", "end_date"} & changes.keys():
+        merged.update(starts_at=None, ends_at=None, timezone=None)
+        if "start_date" in changes and "end_date" not in changes:
+            merged["end_date"] = None
+    if {"starts_at", "ends_at"} & changes.keys() and "start_date" not in changes:
+        merged.update(start_date=None, end_date=None)
+    if "milestone_id" in changes and "year" not in changes:
+        merged["year"] = None
+    merged.update(changes)
+    validated_body = validated(session, merged)
+    require_countries(key, validated_body.countries)
+    if save(session, event, validated_body.fields(), event.countries):
+        session.commit()
+        session.refresh(event)
+    return EventPublic.of(event)
+
+
+@router.delete("/{event_id}", status_code=204)
+def delete_event(event: EventDep, session: SessionDep, key: WriterDep):
+    """Delete an event."""
+    require_countries(key, event.countries)
+    crud.bump_feed_versions(session, event.countries)
+    session.delete(event)
+    session.commit()
