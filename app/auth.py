@@ -8,11 +8,13 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Iterable
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 from sqlmodel import Session, select
 
+from app import audit
 from app.db import SessionDep, utcnow
 from app.models import ApiKey, Scope
 
@@ -28,7 +30,7 @@ def hash_secret(secret: str) -> str:
 
 
 def create_key(
-    session: Session, name: str, scope: Scope, countries: Iterable[str] = ()
+    session: Session, name: str, scope: Scope, countries: Iterable[str] = (), actor: str = "cli"
 ) -> tuple[ApiKey, str]:
     """A new key; the secret is returned once and never stored."""
     secret = new_secret()
@@ -39,6 +41,10 @@ def create_key(
         key_hash=hash_secret(secret),
     )
     session.add(key)
+    audit.record(
+        session, actor=actor, request_id=None, action="create", entity="key",
+        entity_id=key.id, after=key_snapshot(key),
+    )  # fmt: skip
     session.commit()
     session.refresh(key)
     return key, secret
@@ -52,41 +58,121 @@ def find_key(session: Session, secret: str) -> ApiKey | None:
     return key if hmac.compare_digest(key.key_hash, digest) else None
 
 
-def revoke_key(session: Session, name: str) -> bool:
+def revoke_key(session: Session, name: str, actor: str = "cli") -> bool:
     key = session.exec(
         select(ApiKey).where(ApiKey.name == name, ApiKey.revoked_at.is_(None))  # type: ignore[union-attr]
     ).first()
     if key is None:
         return False
+    before = key_snapshot(key)
     key.revoked_at = utcnow()
     session.add(key)
+    audit.record(
+        session, actor=actor, request_id=None, action="revoke", entity="key",
+        entity_id=key.id, before=before, after=key_snapshot(key),
+    )  # fmt: skip
     session.commit()
     return True
+
+
+def key_snapshot(key: ApiKey) -> dict[str, Any]:
+    """What the audit trail keeps of a key: never its secret or hash."""
+    return {
+        "name": key.name,
+        "scope": key.scope,
+        "countries": sorted(key.country_set),
+        "revoked_at": key.revoked_at.isoformat() if key.revoked_at else None,
+    }
 
 
 def _unauthorized(detail: str) -> HTTPException:
     return HTTPException(401, detail, headers={"WWW-Authenticate": 'Bearer realm="diplocal"'})
 
 
-def writer_key(request: Request, session: SessionDep) -> ApiKey:
-    """The key of a write request (``Authorization: Bearer <key>``), or a 401/403 problem."""
+def authenticated_key(request: Request, session: SessionDep) -> ApiKey:
+    """The request's key (``Authorization: Bearer <key>``), or a 401 problem."""
     header = request.headers.get("authorization", "")
     scheme, _, secret = header.partition(" ")
     if not header:
-        raise _unauthorized(
-            "This request changes data and needs an API key: send 'Authorization: Bearer <key>'."
-        )
+        raise _unauthorized("This request needs an API key: send 'Authorization: Bearer <key>'.")
     if scheme.lower() != "bearer" or not secret.strip():
         raise _unauthorized("The Authorization header must be 'Bearer <key>'.")
     key = find_key(session, secret.strip())
     if key is None:
         raise _unauthorized("The API key is not valid or has been revoked.")
+    return key
+
+
+KeyDep = Annotated[ApiKey, Depends(authenticated_key)]
+
+
+def writer_key(key: KeyDep) -> ApiKey:
+    """The key of a write: any key but a reader's, which only opens private feeds."""
     if key.scope == Scope.reader:
         raise HTTPException(403, "A reader key can only read private feeds, not change data.")
     return key
 
 
 WriterDep = Annotated[ApiKey, Depends(writer_key)]
+
+
+def viewer_key(request: Request, session: SessionDep) -> ApiKey | None:
+    """The key of a read, if it sent one: it may see private events of its countries.
+    A read with a wrong key is a 401, not a silently public answer."""
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    scheme, _, secret = header.partition(" ")
+    key = find_key(session, secret.strip()) if scheme.lower() == "bearer" else None
+    if key is None:
+        raise _unauthorized("The API key is not valid or has been revoked.")
+    return key
+
+
+ViewerDep = Annotated[ApiKey | None, Depends(viewer_key)]
+
+
+def sees_private(key: ApiKey | None, countries: Iterable[str]) -> bool:
+    """Admins see every private event; editors and readers those of their countries."""
+    if key is None:
+        return False
+    return key.scope == Scope.admin or set(countries) <= key.country_set
+
+
+@dataclass(frozen=True)
+class Change:
+    """Who makes a write and in which request: what the audit trail records."""
+
+    key: ApiKey
+    request_id: str | None
+
+    def require(self, countries: Iterable[str]) -> None:
+        require_countries(self.key, countries)
+
+    def require_admin(self) -> None:
+        if self.key.scope != Scope.admin:
+            raise HTTPException(403, f"Only an admin key may do this; {self.key.name!r} is not.")
+
+    def record(
+        self,
+        session: Session,
+        action: str,
+        entity: str,
+        entity_id: object,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        audit.record(
+            session, actor=self.key.name, request_id=self.request_id, action=action,
+            entity=entity, entity_id=entity_id, before=before, after=after,
+        )  # fmt: skip
+
+
+def change(request: Request, key: WriterDep) -> Change:
+    return Change(key, getattr(request.state, "request_id", None))
+
+
+ChangeDep = Annotated[Change, Depends(change)]
 
 
 def require_countries(key: ApiKey, countries: Iterable[str]) -> None:

@@ -33,6 +33,15 @@ class Settings(BaseSettings):
     feed_cache_bytes: int = Field(
         64 * 2**20, ge=0, description="Memory for built feeds, per worker process."
     )
+    max_body_bytes: int = Field(
+        2**20, ge=1024, description="Largest request body; larger ones get 413."
+    )
+    max_import_bytes: int = Field(
+        20 * 2**20, ge=1024, description="Largest body of an import (…/import) request."
+    )
+    log_format: str = Field(
+        "json", pattern="^(json|text)$", description="`json` (one object per line) or `text`."
+    )
     log_level: str = Field("info", description="Python logging level.")
 
 

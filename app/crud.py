@@ -13,7 +13,7 @@ from app import anniversaries as engine
 from app import countries as country_data
 from app.anniversaries import Anniversary, Precision
 from app.db import utcnow
-from app.models import Country, Event, FeedVersion, Milestone
+from app.models import ApiKey, Country, Event, FeedVersion, Milestone, Scope, Visibility
 
 
 def sync_countries(session: Session) -> int:
@@ -144,8 +144,9 @@ def events_query(
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> SelectOfScalar[Event]:
-    """Events of a country or pair that overlap ``start``..``end``, in start order."""
-    stmt = select(Event).where(*involving(country, pair, Event))
+    """Events of a country or pair that overlap ``start``..``end``, in start order; deleted
+    events never, private ones only where the caller adds ``visible_events``."""
+    stmt = select(Event).where(Event.deleted_at.is_(None), *involving(country, pair, Event))  # type: ignore[union-attr]
     if kinds is not None:
         stmt = stmt.where(Event.kind.in_(sorted(kinds)))  # type: ignore[attr-defined]
     if start is not None:
@@ -155,8 +156,26 @@ def events_query(
     return stmt.order_by(Event.start_date, Event.starts_at, Event.id)
 
 
+def visible_events(key: ApiKey | None) -> sa.ColumnElement[bool]:
+    """Public events for everyone; private ones for admins, and for editors and readers
+    when all of the event's countries are theirs."""
+    public = Event.visibility == Visibility.public.value
+    if key is None:
+        return public
+    if key.scope == Scope.admin:
+        return sa.true()
+    own = sorted(key.country_set)
+    return sa.or_(
+        public,
+        sa.and_(
+            Event.country_a.in_(own),  # type: ignore[attr-defined]
+            sa.or_(Event.country_b.is_(None), Event.country_b.in_(own)),  # type: ignore[union-attr]
+        ),
+    )
+
+
 def celebrating_events(
-    session: Session, found: Iterable[Anniversary[Milestone]]
+    session: Session, found: Iterable[Anniversary[Milestone]], viewer: ApiKey | None = None
 ) -> dict[tuple[object, int], list[Event]]:
     """The events tied to each (milestone id, year) among ``found``, in one query."""
     keys = {(a.milestone.id, a.year) for a in found}
@@ -164,7 +183,11 @@ def celebrating_events(
         return {}
     rows = session.exec(
         select(Event)
-        .where(Event.milestone_id.in_({k[0] for k in keys}))  # type: ignore[union-attr]
+        .where(
+            Event.milestone_id.in_({k[0] for k in keys}),  # type: ignore[union-attr]
+            Event.deleted_at.is_(None),  # type: ignore[union-attr]
+            visible_events(viewer),
+        )
         .order_by(Event.start_date, Event.id)
     )
     result: dict[tuple[object, int], list[Event]] = {}
@@ -183,14 +206,30 @@ def feed_scopes(countries: list[str]) -> set[str]:
     return scopes
 
 
-def bump_feed_versions(session: Session, *country_lists: list[str]) -> None:
+def bump_event_feeds(
+    session: Session, event: Event, was: tuple[list[str], bool] | None = None
+) -> None:
+    """Bump the feeds an event write touches: public scopes for a public event, ``private:``
+    scopes for a private one (public feeds do not change), both when it changes sides."""
+    states = [(event.countries, event.private)]
+    if was is not None:
+        states.append(was)
+    public = [countries for countries, private in states if not private]
+    private = [countries for countries, is_private in states if is_private]
+    if public:
+        bump_feed_versions(session, *public)
+    if private:
+        bump_feed_versions(session, *private, prefix="private:")
+
+
+def bump_feed_versions(session: Session, *country_lists: list[str], prefix: str = "") -> None:
     """Mark the feeds that a write touches as changed, in the write's own transaction.
 
     Pass the countries before and after an update: a milestone moved from CN-PE to CN-CL
     leaves one pair feed and enters another. The increment is one atomic upsert, so two
     concurrent writers can never produce the same version.
     """
-    scopes = set().union(*(feed_scopes(c) for c in country_lists if c))
+    scopes = {prefix + s for s in set().union(*(feed_scopes(c) for c in country_lists if c))}
     now = utcnow()
     insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
     for scope in sorted(scopes):  # one lock order for every writer

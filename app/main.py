@@ -5,14 +5,16 @@ from contextlib import asynccontextmanager
 
 import sqlalchemy as sa
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from app import __version__, problems
-from app.api import anniversaries, countries, events, feeds, milestones
+from app.api import anniversaries, audit, countries, events, feed_tokens, feeds, milestones
 from app.api.deps import get_and_head
 from app.cache import FeedCache
 from app.config import Settings, get_settings
 from app.db import create_db_engine
+from app.middleware import BodyLimit, RequestContext
 from app.migrate import is_migrated
 
 log = logging.getLogger("diplocal")
@@ -43,6 +45,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.add_middleware(
+        BodyLimit,
+        limit_for=lambda path: (
+            settings.max_import_bytes if path.endswith("/import") else settings.max_body_bytes
+        ),
+    )
+    # Reads are open to any web page; writes are not: a browser never gets CORS approval for
+    # POST, PATCH or DELETE, so a key pasted into one site cannot be used by another.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD"],
+        allow_headers=["If-None-Match", "If-Modified-Since", "X-Request-ID"],
+        expose_headers=["ETag", "Last-Modified", "Location", "X-Request-ID"],
+        max_age=86400,
+    )
+    app.add_middleware(RequestContext)
     app.state.engine = engine
     app.state.feed_cache = FeedCache(settings.feed_cache_bytes)
     problems.install(app)
@@ -53,6 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(anniversaries.router)
     api.include_router(events.router)
     api.include_router(feeds.discovery)
+    api.include_router(feed_tokens.router)
+    api.include_router(audit.router)
     app.include_router(api)
     app.include_router(feeds.router)
 

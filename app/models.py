@@ -215,6 +215,8 @@ class Milestone(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     revision: int = 1
+    # Soft delete: an admin can restore it; until then it reads as 404 everywhere.
+    deleted_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     @property
     def countries(self) -> list[str]:
@@ -398,6 +400,11 @@ class EventStatus(StrEnum):
     cancelled = "cancelled"
 
 
+class Visibility(StrEnum):
+    public = "public"
+    private = "private"
+
+
 class OrganizerRole(StrEnum):
     embassy = "embassy"
     government = "government"
@@ -490,13 +497,19 @@ class Event(SQLModel, table=True):
         default=None, foreign_key="milestone.id", index=True, ondelete="SET NULL"
     )
     year: int | None = None
+    visibility: str = Field(default="public", max_length=16)
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     revision: int = 1
+    deleted_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     @property
     def countries(self) -> list[str]:
         return [self.country_a] if self.country_b is None else [self.country_a, self.country_b]
+
+    @property
+    def private(self) -> bool:
+        return self.visibility == Visibility.private
 
     @property
     def all_day(self) -> bool:
@@ -523,6 +536,10 @@ class EventCreate(EventBase):
     mode: EventMode = EventMode.in_person
     organizers: list[Organizer] = Field(default_factory=list, max_length=50)
     status: EventStatus = EventStatus.confirmed
+    visibility: Visibility = Field(
+        default=Visibility.public,
+        description="`private` events appear only to keys and in private feeds.",
+    )
     milestone_id: uuid.UUID | None = None
     year: int | None = Field(
         default=None, ge=1, le=9999, description="The anniversary year it celebrates."
@@ -587,6 +604,7 @@ class EventCreate(EventBase):
             "status": self.status.value,
             "milestone_id": self.milestone_id,
             "year": self.year,
+            "visibility": self.visibility.value,
         }
 
 
@@ -618,6 +636,7 @@ class EventUpdate(EventBase):
     mode: EventMode | None = None
     organizers: list[Organizer] | None = None
     status: EventStatus | None = None
+    visibility: Visibility | None = None
     milestone_id: uuid.UUID | None = None
     year: int | None = None
 
@@ -641,6 +660,7 @@ class EventPublic(SQLModel):
     online_url: str | None
     organizers: list[Organizer]
     status: EventStatus
+    visibility: Visibility
     milestone_id: uuid.UUID | None
     year: int | None
     created_at: dt.datetime
@@ -669,6 +689,7 @@ class EventPublic(SQLModel):
             online_url=e.online_url,
             organizers=e.organizers,
             status=e.status,
+            visibility=e.visibility,
             milestone_id=e.milestone_id,
             year=e.year,
             created_at=e.created_at,
@@ -709,6 +730,87 @@ class ApiKey(SQLModel, table=True):
     @property
     def country_set(self) -> frozenset[str]:
         return frozenset(c for c in self.countries.split(",") if c)
+
+
+# ---------------------------------------------------------------- audit trail
+
+
+class AuditEntry(SQLModel, table=True):
+    """One change: who (the key's name), when, in which request, and the values before and
+    after, so that a ministry can answer "who changed this date, and from what"."""
+
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    actor: str = Field(max_length=100)
+    request_id: str | None = Field(default=None, max_length=128)
+    action: str = Field(max_length=16)  # create, update, delete, restore, revoke
+    entity: str = Field(max_length=16, index=True)  # milestone, event, key, feed_token
+    entity_id: str = Field(max_length=64, index=True)
+    before: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+    after: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+
+
+class AuditPublic(SQLModel):
+    id: int
+    at: dt.datetime
+    actor: str
+    request_id: str | None
+    action: str
+    entity: str
+    entity_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+# ---------------------------------------------------------------- private feed tokens
+
+
+class FeedToken(SQLModel, table=True):
+    """A secret URL for a private feed: public and private items of some countries."""
+
+    __tablename__ = "feed_token"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    name: str = Field(max_length=100)
+    countries: str = Field(default="", max_length=2000)  # "CN,PE"; empty: every country
+    token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    created_by: str = Field(max_length=100)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    revoked_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    @property
+    def country_list(self) -> list[str]:
+        return [c for c in self.countries.split(",") if c]
+
+
+class FeedTokenCreate(SQLModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Line = Field(min_length=1, max_length=100)
+    countries: list[str] | None = Field(
+        default=None,
+        description="Countries whose private events the feed shows; default: the key's.",
+        max_length=300,
+    )
+
+    @field_validator("countries")
+    @classmethod
+    def _known(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else sorted({check_country(c) for c in value})
+
+
+class FeedTokenPublic(SQLModel):
+    id: uuid.UUID
+    name: str
+    countries: list[str]
+    created_by: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+    url: str | None = Field(
+        default=None, description="The private feed URL; shown once, when the token is created."
+    )
 
 
 # ---------------------------------------------------------------- feed versions

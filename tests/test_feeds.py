@@ -123,7 +123,8 @@ def test_gzip_when_asked(client, cn_pe):
     zipped = client.get(url, headers={"Accept-Encoding": "gzip"})
     assert "content-encoding" not in plain.headers
     assert zipped.headers["content-encoding"] == "gzip"
-    assert zipped.headers["vary"] == plain.headers["vary"] == "Accept-Encoding"
+    assert "Accept-Encoding" in zipped.headers["vary"]
+    assert zipped.headers["vary"] == plain.headers["vary"]
     assert zipped.content == plain.content  # as decoded by the client
     assert int(zipped.headers["content-length"]) < len(plain.content) / 3
     assert zipped.headers["etag"] != plain.headers["etag"]  # one tag per representation

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 from app import crud
 from app.anniversaries import Anniversary, add_years
 from app.api.deps import PagingDep, PlaceFilterDep, check_window
+from app.auth import ViewerDep
 from app.db import SessionDep
 from app.models import CELEBRATED_KINDS, AnniversaryPublic, Milestone, Page, format_partial_date
 from app.wording import anniversary_title
@@ -40,6 +41,7 @@ def anniversary_public(
 @router.get("", response_model=Page[AnniversaryPublic])
 def list_anniversaries(
     session: SessionDep,
+    viewer: ViewerDep,
     paging: PagingDep,
     place: PlaceFilterDep,
     from_: Annotated[
@@ -76,7 +78,7 @@ def list_anniversaries(
         jubilee_only=jubilee_only,
     )
     page = found[paging.offset : paging.offset + paging.limit]
-    celebrations = crud.celebrating_events(session, page)
+    celebrations = crud.celebrating_events(session, page, viewer)
     return Page(
         items=[
             anniversary_public(a, [e.id for e in celebrations.get((a.milestone.id, a.year), [])])

@@ -7,8 +7,9 @@ from pydantic import ValidationError
 from sqlmodel import Session, func, select
 
 from app import crud, feeds, ical
+from app.api.concurrency import check_if_match, set_etag
 from app.api.deps import PagingDep, parse_country, parse_kinds, parse_pair, public_url
-from app.auth import WriterDep, require_countries
+from app.auth import ChangeDep, ViewerDep, sees_private
 from app.db import SessionDep, utcnow
 from app.ics_import import IcsSyntaxError, parse_events
 from app.models import (
@@ -28,14 +29,21 @@ from app.problems import from_pydantic, invalid, problem, validation_errors
 router = APIRouter(prefix="/events", tags=["events"])
 
 
-def get_event(event_id: uuid.UUID, session: SessionDep) -> Event:
+def get_event(event_id: uuid.UUID, session: SessionDep, viewer: ViewerDep) -> Event:
+    """The event, or 404 when it does not exist, is deleted, or is private to this reader."""
     event = session.get(Event, event_id)
-    if event is None:
+    if event is None or event.deleted_at is not None:
+        raise HTTPException(404, f"No event has the id {event_id}.")
+    if event.private and not sees_private(viewer, event.countries):
         raise HTTPException(404, f"No event has the id {event_id}.")
     return event
 
 
 EventDep = Annotated[Event, Depends(get_event)]
+
+
+def snapshot(event: Event) -> dict[str, Any]:
+    return EventPublic.of(event).model_dump(mode="json")
 
 
 def anniversary_errors(session: Session, body: EventCreate) -> list[dict[str, str]]:
@@ -65,15 +73,16 @@ def validated(session: Session, data: dict[str, Any], where: str = "body") -> Ev
     return body
 
 
-def save(session: Session, event: Event, fields: dict[str, Any], before: list[str]) -> bool:
+def save(session: Session, event: Event, fields: dict[str, Any]) -> bool:
     """Apply ``fields``; a change bumps the revision and the feeds of old and new countries."""
     if not any(getattr(event, k) != v for k, v in fields.items()):
         return False
+    was = (event.countries, event.private)
     event.sqlmodel_update(fields)
     event.revision += 1
     event.updated_at = utcnow()
     session.add(event)
-    crud.bump_feed_versions(session, before, event.countries)
+    crud.bump_event_feeds(session, event, was)
     return True
 
 
@@ -93,6 +102,7 @@ def new_event(fields: dict[str, Any], uid: str | None = None) -> Event:
 def list_events(
     session: SessionDep,
     paging: PagingDep,
+    viewer: ViewerDep,
     country: Annotated[str | None, Query(description="ISO code: events involving it.")] = None,
     pair: Annotated[str | None, Query(description="Two codes, order-insensitive: `CN-PE`.")] = None,
     kind: Annotated[str | None, Query(description="Comma-separated event kinds.")] = None,
@@ -106,7 +116,8 @@ def list_events(
         Query(max_length=200, description="Text in title, description, venue, city, organisers."),
     ] = None,
 ):
-    """Events in date order, filtered by country, pair, kind, mode, status, milestone, dates."""
+    """Events in date order, filtered by country, pair, kind, mode, status, milestone, dates.
+    Private events are listed only to keys that may see them."""
     stmt = crud.events_query(
         country=parse_country(country) if country else None,
         pair=parse_pair(pair) if pair else None,
@@ -116,6 +127,7 @@ def list_events(
     )
     if from_ and to and to < from_:
         raise invalid("to", f"'to' ({to}) is before 'from' ({from_})")
+    stmt = stmt.where(crud.visible_events(viewer))
     if mode:
         stmt = stmt.where(Event.mode == mode.value)
     if status:
@@ -136,18 +148,20 @@ def list_events(
 
 @router.post("", status_code=201, response_model=EventPublic)
 def create_event(
-    body: EventCreate, session: SessionDep, key: WriterDep, request: Request, response: Response
+    body: EventCreate, session: SessionDep, change: ChangeDep, request: Request, response: Response
 ):
     """Record a celebration: all-day (`start_date`) or timed (`starts_at` in `timezone`)."""
-    require_countries(key, body.countries)
+    change.require(body.countries)
     if errors := anniversary_errors(session, body):
         raise invalid(errors[0]["field"], errors[0]["message"], "body")
     event = new_event(body.fields())
     session.add(event)
-    crud.bump_feed_versions(session, event.countries)
+    crud.bump_event_feeds(session, event)
+    change.record(session, "create", "event", event.id, after=snapshot(event))
     session.commit()
     session.refresh(event)
     response.headers["Location"] = public_url(request, f"/api/v1/events/{event.id}")
+    set_etag(response, event.revision)
     return EventPublic.of(event)
 
 
@@ -163,7 +177,7 @@ def create_event(
 async def import_events(
     request: Request,
     session: SessionDep,
-    key: WriterDep,
+    change: ChangeDep,
     countries: Annotated[
         str | None,
         Query(description="Countries (`CN,PE`) for events whose file does not name them."),
@@ -186,10 +200,10 @@ async def import_events(
             f"The file is not valid iCalendar: {exc}.",
             errors=[{"field": "body", "line": exc.line, "message": exc.message}],
         )
-    return _store_imported(session, key, parsed, skip_invalid)
+    return _store_imported(session, change, parsed, skip_invalid)
 
 
-def _store_imported(session, key, parsed, skip_invalid: bool):
+def _store_imported(session: Session, change, parsed, skip_invalid: bool):
     results, bad = [], []
     for item in parsed:
         body = None
@@ -201,7 +215,7 @@ def _store_imported(session, key, parsed, skip_invalid: bool):
         if body is not None:
             item.errors = anniversary_errors(session, body)
             try:
-                require_countries(key, body.countries)
+                change.require(body.countries)
             except HTTPException as exc:
                 item.errors.append({"field": "countries", "message": str(exc.detail)})
         if item.errors:
@@ -210,14 +224,24 @@ def _store_imported(session, key, parsed, skip_invalid: bool):
                             "errors": item.errors})  # fmt: skip
             continue
         existing = session.exec(select(Event).where(Event.uid == item.uid)).first()
+        if existing is not None and existing.deleted_at is not None:
+            item.errors = [{"field": "UID", "message": "this event was deleted; restore it first"}]
+            bad.append(item)
+            results.append({"line": item.line, "uid": item.uid, "result": "skipped",
+                            "errors": item.errors})  # fmt: skip
+            continue
         if existing is None:
             event = new_event(body.fields(), uid=item.uid)  # type: ignore[union-attr]
             session.add(event)
-            crud.bump_feed_versions(session, event.countries)
+            crud.bump_event_feeds(session, event)
+            change.record(session, "create", "event", event.id, after=snapshot(event))
             outcome = "created"
         else:
             event = existing
-            changed = save(session, event, body.fields(), event.countries)  # type: ignore[union-attr]
+            before = snapshot(event)
+            changed = save(session, event, body.fields())  # type: ignore[union-attr]
+            if changed:
+                change.record(session, "update", "event", event.id, before, snapshot(event))
             outcome = "updated" if changed else "unchanged"
         session.flush()
         results.append({"line": item.line, "uid": item.uid, "id": str(event.id), "result": outcome})
@@ -255,19 +279,29 @@ def download_event(event: EventDep, session: SessionDep, request: Request):
 
 
 @router.get("/{event_id}", response_model=EventPublic)
-def read_event(event: EventDep):
-    """One event."""
+def read_event(event: EventDep, response: Response):
+    """One event; its `ETag` is its revision, for `If-Match` on changes."""
+    set_etag(response, event.revision)
     return EventPublic.of(event)
 
 
 @router.patch("/{event_id}", response_model=EventPublic)
-def update_event(event: EventDep, body: EventUpdate, session: SessionDep, key: WriterDep):
-    """Change some fields; `revision` (the feeds' SEQUENCE) grows by one when anything changed."""
+def update_event(
+    event: EventDep,
+    body: EventUpdate,
+    session: SessionDep,
+    change: ChangeDep,
+    request: Request,
+    response: Response,
+):
+    """Change some fields; `revision` (the feeds' SEQUENCE) grows by one when anything changed.
+    With `If-Match`, a revision that is no longer current gets 412."""
     changes = body.model_dump(exclude_unset=True, mode="json")
-    for required in ("title", "kind", "countries", "mode", "status"):
+    for required in ("title", "kind", "countries", "mode", "status", "visibility"):
         if required in changes and changes[required] is None:
             raise invalid(required, "may not be null", "body")
-    require_countries(key, event.countries)
+    change.require(event.countries)
+    check_if_match(request, event.revision)
     merged = EventPublic.of(event).as_input()
     # Switching between all-day and timed replaces the other form's fields.
     if {"start_date", "end_date"} & changes.keys():
@@ -280,17 +314,40 @@ def update_event(event: EventDep, body: EventUpdate, session: SessionDep, key: W
         merged["year"] = None
     merged.update(changes)
     validated_body = validated(session, merged)
-    require_countries(key, validated_body.countries)
-    if save(session, event, validated_body.fields(), event.countries):
+    change.require(validated_body.countries)
+    before = snapshot(event)
+    if save(session, event, validated_body.fields()):
+        change.record(session, "update", "event", event.id, before, snapshot(event))
         session.commit()
         session.refresh(event)
+    set_etag(response, event.revision)
     return EventPublic.of(event)
 
 
 @router.delete("/{event_id}", status_code=204)
-def delete_event(event: EventDep, session: SessionDep, key: WriterDep):
-    """Delete an event."""
-    require_countries(key, event.countries)
-    crud.bump_feed_versions(session, event.countries)
-    session.delete(event)
+def delete_event(event: EventDep, session: SessionDep, change: ChangeDep, request: Request):
+    """Delete an event: it leaves lists and feeds until an admin restores it."""
+    change.require(event.countries)
+    check_if_match(request, event.revision)
+    event.deleted_at = utcnow()
+    session.add(event)
+    crud.bump_event_feeds(session, event)
+    change.record(session, "delete", "event", event.id, before=snapshot(event))
     session.commit()
+
+
+@router.post("/{event_id}/restore", response_model=EventPublic)
+def restore_event(event_id: uuid.UUID, session: SessionDep, change: ChangeDep):
+    """Bring back a deleted event (admin keys)."""
+    change.require_admin()
+    event = session.get(Event, event_id)
+    if event is None:
+        raise HTTPException(404, f"No event has the id {event_id}.")
+    if event.deleted_at is not None:
+        event.deleted_at = None
+        session.add(event)
+        crud.bump_event_feeds(session, event)
+        change.record(session, "restore", "event", event.id, after=snapshot(event))
+        session.commit()
+        session.refresh(event)
+    return EventPublic.of(event)

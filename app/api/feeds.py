@@ -137,7 +137,7 @@ def _build(
     if "events" in q.include:
         stmt = crud.events_query(
             country=country, pair=pair, kinds=q.event_kinds, start=q.start, end=q.end
-        )
+        ).where(crud.visible_events(None))
         events = list(session.exec(stmt))
         ids = {e.milestone_id for e in events if e.milestone_id is not None}
         if ids:

@@ -1,0 +1,236 @@
+"""Keys you can hand out: scopes, the audit trail, soft delete, private events, concurrency,
+limits and headers."""
+
+import pytest
+
+from app.auth import create_key
+from app.models import Scope
+from tests.factories import CN_PE, RECEPTION
+
+
+def bearer(session, name: str, scope: Scope, countries=()) -> dict[str, str]:
+    return {"Authorization": f"Bearer {create_key(session, name, scope, countries)[1]}"}
+
+
+@pytest.fixture
+def editor(session) -> dict[str, str]:
+    return bearer(session, "lima-embassy", Scope.editor, ["CN", "PE"])
+
+
+@pytest.fixture
+def reader(session) -> dict[str, str]:
+    return bearer(session, "lima-reader", Scope.reader, ["CN", "PE"])
+
+
+PRIVATE_VISIT = {
+    **RECEPTION,
+    "title": "State visit (in preparation)",
+    "kind": "visit",
+    "visibility": "private",
+}
+
+
+def test_editor_changes_its_pair_but_not_others(client, editor, auth):
+    event = client.post("/api/v1/events", json=RECEPTION, headers=editor).json()
+    r = client.patch(f"/api/v1/events/{event['id']}", json={"city": "Callao"}, headers=editor)
+    assert r.status_code == 200
+    us_fr = client.post(
+        "/api/v1/milestones", json={**CN_PE, "countries": ["US", "FR"]}, headers=auth
+    ).json()
+    r = client.patch(f"/api/v1/milestones/{us_fr['id']}", json={"source": "x"}, headers=editor)
+    assert r.status_code == 403
+    assert r.headers["content-type"] == "application/problem+json"
+    assert "CN, PE" in r.json()["detail"]
+
+
+def test_audit_trail_records_who_changed_what(client, auth, editor, session):
+    event = client.post(
+        "/api/v1/events", json=RECEPTION, headers={**editor, "X-Request-ID": "req-42"}
+    ).json()
+    client.patch(f"/api/v1/events/{event['id']}", json={"city": "Callao"}, headers=editor)
+    client.delete(f"/api/v1/events/{event['id']}", headers=editor)
+    r = client.get(f"/api/v1/audit?entity=event&id={event['id']}", headers=auth)
+    assert r.status_code == 200
+    entries = r.json()["items"]
+    assert [(e["action"], e["actor"]) for e in entries] == [
+        ("create", "lima-embassy"), ("update", "lima-embassy"), ("delete", "lima-embassy"),
+    ]  # fmt: skip
+    assert entries[0]["request_id"] == "req-42"
+    assert entries[0]["before"] is None and entries[0]["after"]["city"] == "Lima"
+    assert (entries[1]["before"]["city"], entries[1]["after"]["city"]) == ("Lima", "Callao")
+    keys = client.get("/api/v1/audit?entity=key", headers=auth).json()["items"]
+    assert {e["after"]["name"] for e in keys} >= {"test-admin", "lima-embassy"}
+    assert all("hash" not in str(e) and "dcal_" not in str(e) for e in keys)
+    assert client.get("/api/v1/audit", headers=editor).status_code == 403
+    assert client.get("/api/v1/audit").status_code == 401
+    since = client.get("/api/v1/audit?since=2999-01-01T00:00:00Z", headers=auth).json()
+    assert since["total"] == 0
+
+
+def test_deleted_event_leaves_lists_and_feeds_until_restored(client, auth, editor):
+    event = client.post("/api/v1/events", json=RECEPTION, headers=editor).json()
+    feed = "/feeds/pairs/CN-PE.ics?from=2021-01-01&to=2021-12-31"
+    assert event["uid"].encode() in client.get(feed).content
+    assert client.delete(f"/api/v1/events/{event['id']}", headers=editor).status_code == 204
+    assert client.get(f"/api/v1/events/{event['id']}").status_code == 404
+    assert client.get("/api/v1/events").json()["total"] == 0
+    assert event["uid"].encode() not in client.get(feed).content
+    # Only an admin restores.
+    assert client.post(f"/api/v1/events/{event['id']}/restore", headers=editor).status_code == 403
+    r = client.post(f"/api/v1/events/{event['id']}/restore", headers=auth)
+    assert r.status_code == 200
+    assert client.get(f"/api/v1/events/{event['id']}").status_code == 200
+    assert event["uid"].encode() in client.get(feed).content
+
+
+def test_two_patches_with_the_same_if_match_one_wins(client, editor):
+    event = client.post("/api/v1/events", json=RECEPTION, headers=editor).json()
+    read = client.get(f"/api/v1/events/{event['id']}")
+    etag = read.headers["etag"]
+    assert etag == '"1"'
+    first = client.patch(
+        f"/api/v1/events/{event['id']}",
+        json={"city": "Callao"},
+        headers={**editor, "If-Match": etag},
+    )
+    second = client.patch(
+        f"/api/v1/events/{event['id']}",
+        json={"city": "Cusco"},
+        headers={**editor, "If-Match": etag},
+    )
+    assert (first.status_code, second.status_code) == (200, 412)
+    assert second.headers["content-type"] == "application/problem+json"
+    assert first.headers["etag"] == '"2"'
+    assert client.get(f"/api/v1/events/{event['id']}").json()["city"] == "Callao"
+    stale = client.delete(f"/api/v1/events/{event['id']}", headers={**editor, "If-Match": etag})
+    assert stale.status_code == 412
+    star = client.delete(f"/api/v1/events/{event['id']}", headers={**editor, "If-Match": "*"})
+    assert star.status_code == 204
+
+
+def test_private_event_is_hidden_from_the_public(client, auth, editor, session):
+    visit = client.post("/api/v1/events", json=PRIVATE_VISIT, headers=editor).json()
+    assert visit["visibility"] == "private"
+    assert client.get("/api/v1/events").json()["total"] == 0
+    assert client.get(f"/api/v1/events/{visit['id']}").status_code == 404
+    assert (
+        b"State visit"
+        not in client.get("/feeds/pairs/CN-PE.ics?from=2021-01-01&to=2021-12-31").content
+    )
+    # Keys that cover its countries see it.
+    assert client.get("/api/v1/events", headers=editor).json()["total"] == 1
+    assert client.get(f"/api/v1/events/{visit['id']}", headers=auth).status_code == 200
+    _, other = create_key(session, "paris", Scope.editor, ["FR"])
+    assert (
+        client.get("/api/v1/events", headers={"Authorization": f"Bearer {other}"}).json()["total"]
+        == 0
+    )
+
+
+def test_private_write_leaves_public_feed_etags_alone(client, editor):
+    url = "/feeds/pairs/CN-PE.ics?from=2021-01-01&to=2021-12-31"
+    etag = client.get(url).headers["etag"]
+    client.post("/api/v1/events", json=PRIVATE_VISIT, headers=editor)
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    event = client.post("/api/v1/events", json=RECEPTION, headers=editor).json()
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 200
+    etag = client.get(url).headers["etag"]
+    hidden = client.patch(
+        f"/api/v1/events/{event['id']}", json={"visibility": "private"}, headers=editor
+    )
+    assert hidden.status_code == 200
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_feed_tokens(client, auth, editor, reader):
+    r = client.post("/api/v1/feed-tokens", json={"name": "protocol office"}, headers=editor)
+    assert r.status_code == 201
+    token = r.json()
+    assert token["countries"] == ["CN", "PE"]
+    assert "/feeds/private/ft_" in token["url"]
+    secret = token["url"].rsplit("/", 1)[1].removesuffix(".ics")
+    assert len(secret) > 40  # >= 128 bits of randomness
+    listed = client.get("/api/v1/feed-tokens", headers=editor).json()
+    assert [t["id"] for t in listed["items"]] == [token["id"]]
+    assert listed["items"][0]["url"] is None and secret not in str(listed)
+    # A reader may make tokens for its countries, not for others.
+    assert client.post("/api/v1/feed-tokens", json={"name": "r"}, headers=reader).status_code == 201
+    r = client.post("/api/v1/feed-tokens", json={"name": "r", "countries": ["US"]}, headers=reader)
+    assert r.status_code == 403
+    assert client.post("/api/v1/feed-tokens", json={"name": "x"}).status_code == 401
+    bad = client.post("/api/v1/feed-tokens", json={"name": "x", "countries": ["ZZ"]}, headers=auth)
+    assert bad.status_code == 422
+    everything = client.post("/api/v1/feed-tokens", json={"name": "all"}, headers=auth).json()
+    assert everything["countries"] == []
+    assert client.delete(f"/api/v1/feed-tokens/{token['id']}", headers=reader).status_code == 404
+    assert client.delete(f"/api/v1/feed-tokens/{token['id']}", headers=editor).status_code == 204
+    assert client.get(f"/api/v1/feed-tokens/{token['id']}", headers=editor).json()["revoked_at"]
+
+
+def test_readers_cannot_write(client, reader):
+    assert client.post("/api/v1/events", json=RECEPTION, headers=reader).status_code == 403
+
+
+def test_every_response_has_a_request_id_and_nosniff(client):
+    for r in (client.get("/healthz"), client.get("/api/v1/nothing"), client.get("/feeds/all.ics")):
+        assert len(r.headers["x-request-id"]) >= 16
+        assert r.headers["x-content-type-options"] == "nosniff"
+    assert (
+        client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers["x-request-id"]
+        == "abc-123"
+    )
+    forged = client.get("/healthz", headers={"X-Request-ID": "bad id\twith spaces"})
+    assert forged.headers["x-request-id"] != "bad id\twith spaces"
+
+
+def test_cors_open_for_reads_closed_for_writes(client):
+    r = client.get("/api/v1/countries/PE", headers={"Origin": "https://news.example"})
+    assert r.headers["access-control-allow-origin"] == "*"
+    preflight = client.options(
+        "/api/v1/milestones",
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
+    )
+    assert "POST" not in preflight.headers.get("access-control-allow-methods", "")
+    feed = client.options(
+        "/feeds/all.ics",
+        headers={"Origin": "https://news.example", "Access-Control-Request-Method": "GET"},
+    )
+    assert feed.status_code == 200 and "GET" in feed.headers["access-control-allow-methods"]
+
+
+def test_large_bodies_get_413(client, auth):
+    big = b'{"title": "' + b"x" * (2 * 2**20) + b'"}'
+    r = client.post(
+        "/api/v1/events", content=big, headers={**auth, "Content-Type": "application/json"}
+    )
+    assert r.status_code == 413
+    assert r.headers["content-type"] == "application/problem+json"
+
+    def chunks():
+        for _ in range(40):
+            yield b"x" * 65536
+
+    streamed = client.post(
+        "/api/v1/events", content=chunks(), headers={**auth, "Content-Type": "application/json"}
+    )
+    assert streamed.status_code == 413
+    # Imports may be larger than other writes.
+    medium = b"BEGIN:VCALENDAR\r\n" + b"X-PAD:" + b"x" * (2 * 2**20) + b"\r\nEND:VCALENDAR\r\n"
+    r = client.post(
+        "/api/v1/events/import", content=medium, headers={**auth, "Content-Type": "text/calendar"}
+    )
+    assert r.status_code != 413
+
+
+def test_logs_are_structured_and_hold_no_secrets(client, auth, caplog):
+    import logging
+
+    caplog.set_level(logging.INFO, logger="diplocal.access")
+    token = client.post("/api/v1/feed-tokens", json={"name": "t"}, headers=auth).json()
+    secret = token["url"].rsplit("/", 1)[1]
+    client.get(f"/feeds/private/{secret}")
+    records = [r for r in caplog.records if r.name == "diplocal.access"]
+    assert records and all(hasattr(r, "request_id") and hasattr(r, "status") for r in records)
+    text = " ".join(f"{r.getMessage()} {vars(r)}" for r in records)
+    assert secret.removesuffix(".ics") not in text
+    assert auth["Authorization"].split()[1] not in text
