@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session, select
 
 from app import audit
@@ -89,10 +90,19 @@ def _unauthorized(detail: str) -> HTTPException:
     return HTTPException(401, detail, headers={"WWW-Authenticate": 'Bearer realm="diplocal"'})
 
 
-def authenticated_key(request: Request, session: SessionDep) -> ApiKey:
+# Declared for the OpenAPI schema (the "Authorize" button of /docs); parsing stays ours so
+# that every failure is a problem document with a WWW-Authenticate challenge.
+bearer_scheme = HTTPBearer(auto_error=False, description="An API key from `diplocal keys create`.")
+
+
+def authenticated_key(
+    request: Request,
+    session: SessionDep,
+    _: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)] = None,
+) -> ApiKey:
     """The request's key (``Authorization: Bearer <key>``), or a 401 problem."""
     header = request.headers.get("authorization", "")
-    scheme, _, secret = header.partition(" ")
+    scheme, _sep, secret = header.partition(" ")
     if not header:
         raise _unauthorized("This request needs an API key: send 'Authorization: Bearer <key>'.")
     if scheme.lower() != "bearer" or not secret.strip():
@@ -116,7 +126,11 @@ def writer_key(key: KeyDep) -> ApiKey:
 WriterDep = Annotated[ApiKey, Depends(writer_key)]
 
 
-def viewer_key(request: Request, session: SessionDep) -> ApiKey | None:
+def viewer_key(
+    request: Request,
+    session: SessionDep,
+    _: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)] = None,
+) -> ApiKey | None:
     """The key of a read, if it sent one: it may see private events of its countries.
     A read with a wrong key is a 401, not a silently public answer."""
     header = request.headers.get("authorization")

@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        responses=problems.PROBLEM_RESPONSES,
     )
     app.state.settings = settings
     app.add_middleware(

@@ -121,11 +121,11 @@ Countries = Annotated[list[str], AfterValidator(_check_countries)]
 
 
 def _check_line(value: str | None) -> str | None:
-    """Single-line text: no control characters at all (a title or a source)."""
+    """Single-line text (a title, a source): no control characters but tab."""
     if value is None:
         return None
     for ch in value:
-        if unicodedata.category(ch) == "Cc":
+        if ch != "\t" and unicodedata.category(ch) == "Cc":
             raise ValueError(f"control character U+{ord(ch):04X} is not allowed here")
     return value
 

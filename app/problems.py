@@ -12,8 +12,9 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 log = logging.getLogger("diplocal")
 
@@ -26,6 +27,38 @@ class FieldError(ValueError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+class FieldProblem(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    field: str
+    message: str
+    line: int | None = None
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldProblem] | None = None
+
+
+# Documented on every route, so that clients and the OpenAPI schema agree on what errors
+# look like (and FastAPI does not advertise its own 422 shape, which this service never sends).
+PROBLEM_RESPONSES: dict[int | str, dict] = {
+    status: {
+        "model": Problem,
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        "description": HTTPStatus(status).phrase,
+    }
+    for status in (400, 401, 403, 404, 405, 412, 413, 415, 422, 500, 503)
+}
 
 
 class ProblemResponse(JSONResponse):
@@ -95,6 +128,17 @@ def from_pydantic(exc: ValidationError, where: str = "body") -> RequestValidatio
     )
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (RFC 9110 §15.5.6): Starlette's own 405
+    names only the first route that matched the path."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return sorted(methods)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):
@@ -107,9 +151,11 @@ def install(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"Nothing is at {request.url.path}."
+        headers = dict(getattr(exc, "headers", None) or {})
         if exc.status_code == 405:
             detail = f"{request.method} is not allowed on {request.url.path}."
-        return problem(exc.status_code, detail, headers=getattr(exc, "headers", None))
+            headers["Allow"] = ", ".join(allowed_methods(request))
+        return problem(exc.status_code, detail, headers=headers or None)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):

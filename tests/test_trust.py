@@ -164,7 +164,9 @@ def test_feed_tokens(client, auth, editor, reader):
     assert everything["countries"] == []
     assert client.delete(f"/api/v1/feed-tokens/{token['id']}", headers=reader).status_code == 404
     assert client.delete(f"/api/v1/feed-tokens/{token['id']}", headers=editor).status_code == 204
-    assert client.get(f"/api/v1/feed-tokens/{token['id']}", headers=editor).json()["revoked_at"]
+    assert client.get(f"/api/v1/feed-tokens/{token['id']}", headers=editor).status_code == 404
+    revoked = client.get(f"/api/v1/audit?entity=feed_token&id={token['id']}", headers=auth)
+    assert [e["action"] for e in revoked.json()["items"]] == ["create", "revoke"]
 
 
 def test_readers_cannot_write(client, reader):

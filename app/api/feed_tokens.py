@@ -45,7 +45,8 @@ def find_token(session: Session, secret: str) -> FeedToken | None:
 
 def get_own_token(token_id: uuid.UUID, session: SessionDep, key: KeyDep) -> FeedToken:
     token = session.get(FeedToken, token_id)
-    if token is None or (key.scope != Scope.admin and token.created_by != key.name):
+    mine = token is not None and (key.scope == Scope.admin or token.created_by == key.name)
+    if token is None or not mine or token.revoked_at is not None:
         raise HTTPException(404, f"No feed token has the id {token_id}.")
     return token
 
@@ -94,8 +95,9 @@ def create_feed_token(
 
 @router.get("", response_model=Page[FeedTokenPublic])
 def list_feed_tokens(session: SessionDep, key: KeyDep, paging: PagingDep):
-    """Feed tokens: an admin sees all, other keys those they created. Never the secrets."""
-    stmt = select(FeedToken)
+    """Live feed tokens: an admin sees all, other keys those they created. Never the secrets;
+    revoked tokens are in the audit trail."""
+    stmt = select(FeedToken).where(FeedToken.revoked_at.is_(None))  # type: ignore[union-attr]
     if key.scope != Scope.admin:
         stmt = stmt.where(FeedToken.created_by == key.name)
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
@@ -116,13 +118,12 @@ def read_feed_token(token: OwnTokenDep):
 @router.delete("/{token_id}", status_code=204)
 def revoke_feed_token(token: OwnTokenDep, session: SessionDep, key: KeyDep, request: Request):
     """Revoke a token: its feed URL answers 404 from now on."""
-    if token.revoked_at is None:
-        before = _snapshot(token)
-        token.revoked_at = utcnow()
-        session.add(token)
-        audit.record(
-            session, actor=key.name, request_id=getattr(request.state, "request_id", None),
-            action="revoke", entity="feed_token", entity_id=token.id, before=before,
-            after=_snapshot(token),
-        )  # fmt: skip
-        session.commit()
+    before = _snapshot(token)
+    token.revoked_at = utcnow()
+    session.add(token)
+    audit.record(
+        session, actor=key.name, request_id=getattr(request.state, "request_id", None),
+        action="revoke", entity="feed_token", entity_id=token.id, before=before,
+        after=_snapshot(token),
+    )  # fmt: skip
+    session.commit()
