@@ -8,9 +8,8 @@ Create Date: 2026-11-28
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel.sql.sqltypes  # noqa: F401
+import sqlmodel.sql.sqltypes
 from alembic import op
-
 
 revision: str = "2026_11_28_feed_versions"
 down_revision: str | None = "2026_11_28_initial"
