@@ -34,6 +34,12 @@ class Settings(BaseSettings):
         64 * 2**20, ge=0, description="Memory for built feeds, per worker process."
     )
     log_level: str = Field("info", description="Python logging level.")
+    seed: bool = Field(
+        True,
+        description="Load the bundled data set when 'diplocal serve' finds no milestones, so a "
+        "first run shows real dates. Tests and benchmarks that need an empty database turn it "
+        "off.",
+    )
 
 
 @lru_cache
