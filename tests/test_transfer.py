@@ -9,9 +9,10 @@ import pytest
 from sqlmodel import Session, func, select
 
 from app import transfer
+from app.auth import create_key
 from app.db import create_db_engine
-from app.models import Milestone, MilestonePublic
-from tests.factories import PE_INDEPENDENCE, make_milestone
+from app.models import Milestone, MilestonePublic, Scope
+from tests.factories import CN_PE, PE_INDEPENDENCE, make_milestone
 
 HEADER = "id,kind,date,precision,countries,title,description,source,source_url,confidence,created_at,updated_at,revision"  # noqa: E501
 
@@ -232,3 +233,66 @@ def test_format_is_guessed_from_the_name_or_the_first_character():
     assert transfer.guess_format("a.json", "kind") == "json"
     assert transfer.guess_format(None, '\ufeff  {"format"') == "json"
     assert transfer.guess_format("-", "kind,date") == "csv"
+
+
+# ---------------------------------------------------------------- HTTP
+
+IMPORT = "/api/v1/milestones/import"
+
+
+def test_admin_imports_csv_and_json(client, session, auth):
+    csv_body = "kind,date,countries\nindependence,1821-07-28,PE\n"
+    r = client.post(IMPORT, content=csv_body, headers={**auth, "Content-Type": "text/csv"})
+    assert r.status_code == 200, r.text
+    assert r.json() == {"created": 1, "updated": 0, "unchanged": 0, "skipped": 0, "errors": []}
+    r = client.post(IMPORT, json=[CN_PE], headers=auth)
+    assert (r.status_code, r.json()["created"]) == (200, 1)
+    assert client.get("/api/v1/milestones").json()["total"] == 2
+
+
+def test_import_with_bad_rows_is_a_422_problem_naming_every_line(client, auth):
+    headers = {**auth, "Content-Type": "text/csv; charset=utf-8"}
+    r = client.post(IMPORT, content=TEN_ROWS, headers=headers)
+    assert r.status_code == 422
+    assert r.headers["content-type"] == "application/problem+json"
+    body = r.json()
+    assert [e["line"] for e in body["errors"]] == [4, 7, 12]
+    assert body["errors"][0] == {
+        "line": 4,
+        "field": "countries",
+        "message": "unknown country code 'ZZ'",
+    }
+    assert "Nothing was imported" in body["detail"]
+    assert client.get("/api/v1/milestones").json()["total"] == 0
+
+
+def test_import_skip_invalid_over_http(client, auth):
+    r = client.post(
+        f"{IMPORT}?skip_invalid=true",
+        content=TEN_ROWS,
+        headers={**auth, "Content-Type": "text/csv"},
+    )
+    assert r.status_code == 200
+    assert (r.json()["created"], r.json()["skipped"], len(r.json()["errors"])) == (7, 3, 3)
+
+
+def test_import_needs_an_admin_key(client, session):
+    editor = create_key(session, "lima", Scope.editor, ["CN", "PE"])[1]
+    headers = {"Authorization": f"Bearer {editor}", "Content-Type": "text/csv"}
+    r = client.post(IMPORT, content="kind,date,countries\n", headers=headers)
+    assert r.status_code == 403 and r.headers["content-type"] == "application/problem+json"
+    assert client.post(IMPORT, content="", headers={"Content-Type": "text/csv"}).status_code == 401
+
+
+def test_import_refuses_other_media_types(client, auth):
+    r = client.post(IMPORT, content="<xml/>", headers={**auth, "Content-Type": "application/xml"})
+    assert r.status_code == 415 and r.json()["status"] == 415
+    r = client.post(IMPORT, content=b"\xff\xfe", headers={**auth, "Content-Type": "text/csv"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "body"
+
+
+def test_import_route_leaves_the_milestone_routes_alone(client, session, auth):
+    m = make_milestone(session)
+    assert client.get(IMPORT).status_code == 422  # "import" is not a milestone id
+    assert client.get(f"/api/v1/milestones/{m.id}").status_code == 200
+    assert client.delete(f"/api/v1/milestones/{m.id}", headers=auth).status_code == 204
