@@ -290,6 +290,8 @@ def read_json(text: str) -> list[tuple[int, Any]]:
         raise FileError(1, "file", "expected an export object or an array of milestones")
     newlines = [m.start() for m in re.finditer("\n", text)]
     lines = [bisect_right(newlines, offset) + 1 for offset in _item_offsets(text)]
+    if len(lines) != len(items):  # cannot happen for valid JSON; never fail over a line number
+        lines = list(range(1, len(items) + 1))
     return list(zip(lines, items, strict=True))
 
 

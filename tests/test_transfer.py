@@ -11,7 +11,7 @@ from sqlmodel import Session, func, select
 from app import transfer
 from app.auth import create_key
 from app.db import create_db_engine
-from app.models import Milestone, MilestonePublic, Scope
+from app.models import Milestone, MilestoneCreate, MilestonePublic, Scope
 from tests.factories import CN_PE, PE_INDEPENDENCE, make_milestone
 
 HEADER = "id,kind,date,precision,countries,title,description,source,source_url,confidence,created_at,updated_at,revision"  # noqa: E501
@@ -296,3 +296,18 @@ def test_import_route_leaves_the_milestone_routes_alone(client, session, auth):
     assert client.get(IMPORT).status_code == 422  # "import" is not a milestone id
     assert client.get(f"/api/v1/milestones/{m.id}").status_code == 200
     assert client.delete(f"/api/v1/milestones/{m.id}", headers=auth).status_code == 204
+
+
+def test_an_import_that_loses_a_race_for_an_id_is_a_409(client, session, auth, monkeypatch):
+    taken = make_milestone(session)
+    load_file = transfer.load
+
+    def racing(s, *args, **kwargs):  # another writer inserts the same id before the commit
+        report = load_file(s, *args, **kwargs)
+        s.add(Milestone(**MilestoneCreate(**CN_PE).fields(), id=taken.id))
+        return report
+
+    monkeypatch.setattr(transfer, "load", racing)
+    r = client.post(IMPORT, json=[PE_INDEPENDENCE], headers=auth)
+    assert r.status_code == 409 and r.headers["content-type"] == "application/problem+json"
+    assert client.get("/api/v1/milestones").json()["total"] == 1

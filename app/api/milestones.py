@@ -3,6 +3,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
 
 from app import transfer
@@ -132,7 +133,13 @@ def import_milestones(
             "skip_invalid=true to load the valid rows.",
             errors=[e.as_dict() for e in report.errors],
         )
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:  # a concurrent write created one of these ids first
+        session.rollback()
+        raise HTTPException(
+            409, "Another write created some of these milestones meanwhile; import again."
+        ) from None
     return report.as_dict()
 
 
