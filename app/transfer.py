@@ -120,6 +120,7 @@ def record_of(m: Milestone) -> dict[str, Any]:
 
 
 def write_json(records: Iterable[dict[str, Any]], out: IO[str]) -> Iterator[None]:
+    """Writes the document, yielding after each row so that ``write`` can show progress."""
     out.write(f'{{"format": "{FORMAT}", "version": {VERSION}, "milestones": [')
     separator = "\n"
     for record in records:
@@ -130,6 +131,7 @@ def write_json(records: Iterable[dict[str, Any]], out: IO[str]) -> Iterator[None
 
 
 def write_csv(records: Iterable[dict[str, Any]], out: IO[str]) -> Iterator[None]:
+    """Writes a header and a row per record, yielding after each row like ``write_json``."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for record in records:
