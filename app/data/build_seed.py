@@ -92,6 +92,9 @@ NATIONAL_DAYS = {
 }
 # Rows the data README calls weak.
 WEAK = {("HU", "1991-06-19"): "The compilers of the data set doubt this date."}
+# The list gives the Statute of Westminster as South Africa's independence from the United
+# Kingdom, under the holiday name "Not a holiday": as a national day it would be wrong.
+NOT_A_HOLIDAY = "Not a holiday"
 
 _URL = re.compile(r"https?://[^\s]+")
 
@@ -200,10 +203,13 @@ def crosschecks(text: str) -> str | None:
 def from_independence(row: dict[str, str]) -> dict[str, Any]:
     code, event, holiday = row["country_iso2"], row["event"], row["holiday_name"].strip()
     name = name_of(code)
+    notes = []
+    if holiday == NOT_A_HOLIDAY:
+        event, holiday = "independence", ""
+        notes.append("Not a public holiday.")
     origin = row["from_country"] or " and ".join(
         name_of(c) for c in row["from_country_iso2"].split(";") if c
     )
-    notes = []
     if event == "independence":
         kind = "independence"
         title = None  # "Independence of Peru" says more in a feed than "Fiestas Patrias"
