@@ -1,12 +1,16 @@
-"""``diplocal``: run the service, migrate the database, manage API keys."""
+"""``diplocal``: run the service, migrate the database, manage API keys, move data in and out."""
 
 import argparse
 import logging
+import os
 import sys
+from pathlib import Path
 
 from sqlmodel import Session, select
 
-from app.config import get_settings
+from app.config import Settings, get_settings
+
+log = logging.getLogger("diplocal")
 
 
 def _engine():
@@ -26,13 +30,45 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def prepare_database(settings: Settings):
+    """What ``serve`` does before serving: migrate, then load the bundled data set into a
+    database without milestones, unless ``DIPLOCAL_SEED=false``. Returns the seed's report."""
+    from sqlalchemy.exc import IntegrityError
+
+    from app import transfer
+    from app.db import create_db_engine
+    from app.migrate import upgrade
+    from app.progress import Progress
+
+    upgrade(settings.database_url)
+    if not settings.seed:
+        return None
+    engine = create_db_engine(
+        settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms
+    )
+    try:
+        with Session(engine) as session:
+            if not transfer.is_empty(session):
+                return None
+            log.info("no milestones yet: loading the bundled data set (DIPLOCAL_SEED=false skips)")
+            with Progress("seed") as progress:
+                report = transfer.seed(session, progress)
+            try:
+                session.commit()
+            except IntegrityError:  # another process seeded it at the same moment
+                session.rollback()
+                return None
+    finally:
+        engine.dispose()
+    log.info("seeded: %s", report.summary(seed=True))
+    return report
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from app.migrate import upgrade
-
     settings = get_settings()
-    upgrade(settings.database_url)
+    prepare_database(settings)
     uvicorn.run(
         "app.main:app",
         host=args.host,
@@ -98,6 +134,72 @@ def cmd_keys_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_seed(args: argparse.Namespace) -> int:
+    from app import transfer
+    from app.progress import Progress
+
+    with Session(_engine()) as session:
+        with Progress("seed") as progress:
+            report = transfer.seed(session, progress)
+        session.commit()
+    for label in report.kept:
+        print(f"kept your edit: {label}")
+    print(report.summary(seed=True))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from app import transfer
+    from app.progress import Progress
+
+    name = "<stdin>" if args.file == "-" else args.file
+    try:
+        raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+        text = raw.decode("utf-8")
+    except OSError as exc:
+        print(f"error: cannot read {name}: {exc.strerror}", file=sys.stderr)
+        return 2
+    except UnicodeDecodeError:
+        print(f"error: {name} is not UTF-8 text", file=sys.stderr)
+        return 2
+    fmt = args.format or transfer.guess_format(None if args.file == "-" else args.file, text)
+    with Session(_engine()) as session:
+        with Progress("import") as progress:
+            report = transfer.load(
+                session, text, fmt, skip_invalid=args.skip_invalid, progress=progress
+            )
+        if not report.rejected:
+            session.commit()
+    for error in report.errors:
+        print(f"{name}: {error}", file=sys.stderr)
+    if report.rejected:
+        print(f"error: nothing was imported: {report.reason}", file=sys.stderr)
+        if report.skipped:  # rows were read, some were bad
+            print("(--skip-invalid loads the valid rows)", file=sys.stderr)
+        return 1
+    print(report.summary())
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from app import transfer
+    from app.progress import Progress
+
+    to_file = args.file not in (None, "-")
+    fmt = args.format or ("csv" if to_file and args.file.lower().endswith(".csv") else "json")
+    with Session(_engine()) as session, Progress("export") as progress:
+        if not to_file:
+            count = transfer.export(session, sys.stdout, fmt, progress)
+        else:
+            # Written beside the target and renamed, so a failure never leaves half a file.
+            partial = Path(f"{args.file}.partial")
+            with partial.open("w", encoding="utf-8", newline="") as out:
+                count = transfer.export(session, out, fmt, progress)
+            os.replace(partial, args.file)
+    print(f"exported {count} milestones as {fmt}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="diplocal",
@@ -113,6 +215,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     migrate = sub.add_parser("migrate", help="apply pending database migrations")
     migrate.set_defaults(func=cmd_migrate)
+
+    seed = sub.add_parser(
+        "seed",
+        help="load or refresh the bundled data set; never overwrites a milestone you edited",
+    )
+    seed.set_defaults(func=cmd_seed)
+
+    imp = sub.add_parser(
+        "import",
+        help="import milestones from an export file (JSON or CSV); all or nothing by default",
+    )
+    imp.add_argument("file", metavar="FILE", help="the file, or - for standard input")
+    imp.add_argument("--format", choices=["json", "csv"], help="default: from the file")
+    imp.add_argument(
+        "--skip-invalid", action="store_true", help="load the valid rows and report the others"
+    )
+    imp.set_defaults(func=cmd_import)
+
+    exp = sub.add_parser("export", help="export every milestone, history included")
+    exp.add_argument("file", metavar="FILE", nargs="?", help="default: standard output")
+    exp.add_argument(
+        "--format", choices=["json", "csv"], help="default: csv for a .csv FILE, else json"
+    )
+    exp.set_defaults(func=cmd_export)
 
     keys = sub.add_parser("keys", help="manage API keys")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)
@@ -137,10 +263,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     if args.command in ("migrate", "serve"):
         logging.getLogger("alembic.runtime.migration").setLevel(logging.INFO)
-    if args.command in ("keys",):
+    if args.command in ("keys", "seed", "import", "export"):
         from app.migrate import upgrade
 
-        upgrade(get_settings().database_url)  # a key can be made before the first serve
+        upgrade(get_settings().database_url)  # these work before the first serve
     return args.func(args)
 
 

@@ -43,6 +43,12 @@ class Settings(BaseSettings):
         "json", pattern="^(json|text)$", description="`json` (one object per line) or `text`."
     )
     log_level: str = Field("info", description="Python logging level.")
+    seed: bool = Field(
+        True,
+        description="Load the bundled data set when 'diplocal serve' finds no milestones, so a "
+        "first run shows real dates. Tests and benchmarks that need an empty database turn it "
+        "off.",
+    )
 
 
 @lru_cache

@@ -232,8 +232,11 @@ def bump_feed_versions(session: Session, *country_lists: list[str], prefix: str 
     scopes = {prefix + s for s in set().union(*(feed_scopes(c) for c in country_lists if c))}
     now = utcnow()
     insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
-    for scope in sorted(scopes):  # one lock order for every writer
-        stmt = insert(FeedVersion).values(scope=scope, version=1, changed_at=now)
+    rows = [{"scope": scope, "version": 1, "changed_at": now} for scope in sorted(scopes)]
+    # Sorted: one lock order for every writer. Chunked: an import touches hundreds of scopes,
+    # and SQLite caps the parameters of one statement.
+    for i in range(0, len(rows), 250):
+        stmt = insert(FeedVersion).values(rows[i : i + 250])
         stmt = stmt.on_conflict_do_update(
             index_elements=["scope"],
             set_={"version": FeedVersion.version + 1, "changed_at": now},

@@ -24,6 +24,15 @@ Anniversaries of relations between countries, and the events that celebrate them
 
 Reads are public. Writes need `Authorization: Bearer <key>` (create one with
 `diplocal keys create`). Errors are `application/problem+json` documents (RFC 9457).
+
+**Data.** A new database starts with a bundled data set; every milestone names its source.
+Relations and recognitions of the United States: US Department of State, Office of the
+Historian, [history.state.gov/countries](https://history.state.gov/countries) (public domain).
+Establishment dates of the People's Republic of China: the PRC Ministry of Foreign Affairs'
+table, embassy and partner-government pages, Xinhua, CGTN and Wikipedia, as each milestone
+cites. Independence and national days: Wikipedia,
+["List of national independence days"](https://en.wikipedia.org/wiki/List_of_national_independence_days)
+(CC BY-SA 4.0), via the TidyTuesday project.
 """
 
 

@@ -69,7 +69,7 @@ def problem(
     status: int,
     detail: str,
     *,
-    errors: list[dict[str, str]] | None = None,
+    errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> ProblemResponse:
     body: dict[str, Any] = {

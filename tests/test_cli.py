@@ -1,6 +1,7 @@
 """The diplocal command, run as a user would run it."""
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -50,3 +51,42 @@ def test_migrate_is_idempotent(tmp_path):
     assert run(["migrate"], url).returncode == 0
     again = run(["migrate"], url)
     assert again.returncode == 0 and "up to date" in again.stdout
+
+
+def test_seed_twice_then_export_import_export_gives_identical_files(template_db, tmp_path):
+    urls = []
+    for name in ("a", "b"):
+        shutil.copyfile(template_db, tmp_path / f"{name}.db")
+        urls.append(f"sqlite:///{tmp_path / name}.db")
+    first = run(["seed"], urls[0])
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("created 9") and "seed: done" in first.stderr  # log, no bar
+    again = run(["seed"], urls[0])
+    assert again.stdout.strip().endswith("kept edits 0")
+    assert again.stdout.startswith("created 0, updated 0, unchanged 9")
+
+    exported = tmp_path / "export.csv"
+    assert run(["export", str(exported)], urls[0]).returncode == 0
+    imported = run(["import", str(exported)], urls[1])
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.startswith("created 9")
+    again = run(["export", "--format", "csv"], urls[1])  # to standard output
+    assert again.stdout == exported.read_text("utf-8")
+
+
+def test_import_of_a_bad_file_names_every_bad_row_and_fails(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "kind,date,countries\nindependence,1821-07-28,PE\nindependence,1821-02-30,PE\n"
+        "independence,1821,ZZ\n",
+        "utf-8",
+    )
+    out = run(["import", str(bad)], url)
+    assert out.returncode == 1
+    assert f"{bad}: line 3: date: 1821-02-30 does not exist" in out.stderr
+    assert f"{bad}: line 4: countries: unknown country code 'ZZ'" in out.stderr
+    assert "nothing was imported" in out.stderr
+    skipped = run(["import", "--skip-invalid", str(bad)], url)
+    assert skipped.returncode == 0
+    assert skipped.stdout.strip() == "created 1, updated 0, unchanged 0, skipped 2"

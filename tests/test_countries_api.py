@@ -21,7 +21,7 @@ def test_read_is_case_insensitive_and_unknown_is_404(client):
 
 def test_search_by_name_and_code(client):
     names = [c["name"] for c in client.get("/api/v1/countries?q=korea").json()["items"]]
-    assert names == ["North Korea", "South Korea"]
+    assert names == ["North Korea", "South Korea", "Korea (Joseon)"]  # by code: KP, KR, XKOR
     assert client.get("/api/v1/countries?q=pe").json()["items"][0]["code"] == "PE"
     former = client.get("/api/v1/countries?former=true&limit=500").json()
     assert all(c["former"] for c in former["items"]) and former["total"] >= 30
@@ -34,3 +34,11 @@ def test_milestones_accept_former_states_and_kosovo(client, auth):
     assert r.json()["title"] == "Diplomatic relations between China and Soviet Union"
     body = {"kind": "independence", "date": "2008-02-17", "countries": ["XK"]}
     assert client.post("/api/v1/milestones", json=body, headers=auth).status_code == 201
+
+
+def test_states_older_than_iso_3166_are_former_states_with_x_codes(client):
+    hawaii = client.get("/api/v1/countries/XHAW").json()
+    assert (hawaii["name"], hawaii["former"], hawaii["ended"]) == ("Hawaii", True, "1898")
+    former = client.get("/api/v1/countries?former=true&limit=500").json()["items"]
+    assert {"XBAV", "XTEX", "XPAP", "XWUR"} <= {c["code"] for c in former}
+    assert client.get("/api/v1/countries?q=württemberg").json()["items"][0]["code"] == "XWUR"

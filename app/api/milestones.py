@@ -3,8 +3,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
 
+from app import transfer
 from app.api.deps import PagingDep, PlaceFilterDep, public_url
 from app.auth import WriterDep, require_countries
 from app.crud import bump_feed_versions, milestones_query
@@ -15,8 +17,9 @@ from app.models import (
     MilestonePublic,
     MilestoneUpdate,
     Page,
+    Scope,
 )
-from app.problems import from_pydantic, invalid
+from app.problems import PROBLEM_JSON, from_pydantic, invalid, problem
 
 router = APIRouter(prefix="/milestones", tags=["milestones"])
 
@@ -73,6 +76,71 @@ def create_milestone(
     session.refresh(milestone)
     response.headers["Location"] = public_url(request, f"/api/v1/milestones/{milestone.id}")
     return MilestonePublic.of(milestone)
+
+
+async def raw_body(request: Request) -> bytes:
+    return await request.body()
+
+
+IMPORT_TYPES = {"text/csv": "csv", "application/json": "json"}
+_IMPORT_BODY = {
+    "required": True,
+    "content": {
+        "text/csv": {"schema": {"type": "string"}},
+        "application/json": {"schema": {"type": "object"}},
+    },
+}
+
+
+@router.post(
+    "/import",
+    response_model=transfer.ImportReport,
+    openapi_extra={"requestBody": _IMPORT_BODY},
+    responses={
+        403: {"description": "Not an admin key."},
+        415: {"description": "Neither `text/csv` nor `application/json`."},
+        422: {
+            "description": "Bad rows: nothing was imported; `errors` names each with its line.",
+            "content": {PROBLEM_JSON: {}},
+        },
+    },
+)
+def import_milestones(
+    session: SessionDep,
+    key: WriterDep,
+    request: Request,
+    body: Annotated[bytes, Depends(raw_body)],
+    skip_invalid: Annotated[
+        bool, Query(description="Load the valid rows and report the others.")
+    ] = False,
+):
+    """Import a `diplocal export` file (admin keys); all or nothing unless `skip_invalid`."""
+    if key.scope != Scope.admin:
+        raise HTTPException(403, f"The key {key.name!r} may not import: that needs an admin key.")
+    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    fmt = IMPORT_TYPES.get(media_type)
+    if fmt is None:
+        raise HTTPException(415, "Send the file as text/csv or application/json.")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise invalid("body", "the file is not UTF-8 text", "body") from None
+    report = transfer.load(session, text, fmt, skip_invalid=skip_invalid)
+    if report.rejected:
+        return problem(
+            422,
+            f"Nothing was imported: {report.reason}. Fix what `errors` lists, or send "
+            "skip_invalid=true to load the valid rows.",
+            errors=[e.as_dict() for e in report.errors],
+        )
+    try:
+        session.commit()
+    except IntegrityError:  # a concurrent write created one of these ids first
+        session.rollback()
+        raise HTTPException(
+            409, "Another write created some of these milestones meanwhile; import again."
+        ) from None
+    return report.as_dict()
 
 
 @router.get("/{milestone_id}", response_model=MilestonePublic)

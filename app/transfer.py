@@ -1,0 +1,507 @@
+"""Export, import and the bundled seed data set, all in one file format.
+
+An export holds every milestone with its identity and history (id, revision, timestamps), so
+that importing it into an empty database and exporting again gives the same bytes, and feeds
+keep their UIDs and SEQUENCE numbers across a move. The seed data set ships in the same
+format: seeding is an import that never overwrites a user's edit.
+
+JSON is a top-level object (``{"format": "diplocal-export", "version": 1, "milestones": [...]}``)
+so that other collections can join it later, written one milestone per line for readable diffs.
+CSV holds the milestones alone, one per row under a header, with the countries space-separated
+(``CN PE``). No FastAPI here: the command line and the import endpoint call these functions with
+a session and commit themselves.
+"""
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import uuid
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib.resources import files
+from typing import IO, Any, Literal
+
+import sqlalchemy as sa
+from pydantic import AwareDatetime, BaseModel, ValidationError, field_validator, model_validator
+from sqlmodel import Field, Session, func, select
+
+from app.crud import bump_feed_versions
+from app.db import utcnow
+from app.models import Milestone, MilestoneCreate, format_partial_date
+from app.problems import validation_errors
+from app.progress import Progress
+
+FORMAT = "diplocal-export"
+VERSION = 1
+COLUMNS = (
+    "id",
+    "kind",
+    "date",
+    "precision",
+    "countries",
+    "title",
+    "description",
+    "source",
+    "source_url",
+    "confidence",
+    "created_at",
+    "updated_at",
+    "revision",
+)
+# Accepted on import (an item of the API's milestone list imports as it is), never written.
+_READ_ONLY_COLUMNS = ("title_generated",)
+_REQUIRED_COLUMNS = ("kind", "date", "countries")
+
+Format = Literal["json", "csv"]
+
+
+def seed_path():
+    """The bundled data set (built by ``app/data/build_seed.py``)."""
+    return files("app") / "data" / "seed.json"
+
+
+# ---------------------------------------------------------------- rows
+
+
+class MilestoneRecord(MilestoneCreate):
+    """One milestone of an import file: what ``POST /milestones`` accepts, so errors read the
+    same, plus identity and history. Those are optional, so a hand-written file of new
+    milestones imports too; given, they are restored exactly."""
+
+    id: uuid.UUID | None = None
+    created_at: AwareDatetime | None = None
+    updated_at: AwareDatetime | None = None
+    revision: int | None = Field(default=None, ge=1)
+    title_generated: bool | None = None
+
+    @field_validator("countries", mode="before")
+    @classmethod
+    def _split_countries(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [c for c in re.split(r"[\s;,]+", value) if c]
+        return value
+
+    @model_validator(mode="after")
+    def _history(self) -> "MilestoneRecord":
+        if self.title_generated:
+            self.title = None  # a generated title follows its countries' names; never freeze it
+        if self.created_at and self.updated_at and self.updated_at < self.created_at:
+            raise ValueError("updated_at is before created_at")
+        return self
+
+
+def _timestamp(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def record_of(m: Milestone) -> dict[str, Any]:
+    """A milestone as an export row; ``title`` is null when generated."""
+    return {
+        "id": str(m.id),
+        "kind": m.kind,
+        "date": format_partial_date(m.date, m.precision),
+        "precision": m.precision,
+        "countries": m.countries,
+        "title": m.title,
+        "description": m.description,
+        "source": m.source,
+        "source_url": m.source_url,
+        "confidence": m.confidence,
+        "created_at": _timestamp(m.created_at),
+        "updated_at": _timestamp(m.updated_at),
+        "revision": m.revision,
+    }
+
+
+# ---------------------------------------------------------------- export
+
+
+def write_json(records: Iterable[dict[str, Any]], out: IO[str]) -> Iterator[None]:
+    """Writes the document, yielding after each row so that ``write`` can show progress."""
+    out.write(f'{{"format": "{FORMAT}", "version": {VERSION}, "milestones": [')
+    separator = "\n"
+    for record in records:
+        out.write(separator + json.dumps(record, ensure_ascii=False))
+        separator = ",\n"
+        yield
+    out.write("\n]}\n")
+
+
+def write_csv(records: Iterable[dict[str, Any]], out: IO[str]) -> Iterator[None]:
+    """Writes a header and a row per record, yielding after each row like ``write_json``."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for record in records:
+        row = {**record, "countries": " ".join(record["countries"])}
+        writer.writerow(["" if row[c] is None else row[c] for c in COLUMNS])
+        yield
+
+
+def write(
+    records: Iterable[dict[str, Any]],
+    out: IO[str],
+    fmt: Format = "json",
+    progress: Progress | None = None,
+) -> int:
+    """Write export rows in ``fmt``; returns how many."""
+    count = 0
+    for _ in (write_json if fmt == "json" else write_csv)(records, out):
+        count += 1
+        if progress:
+            progress.update()
+    return count
+
+
+def export(
+    session: Session, out: IO[str], fmt: Format = "json", progress: Progress | None = None
+) -> int:
+    """Every milestone, in date order, as ``fmt``; returns how many."""
+    if progress:
+        progress.set_total(session.exec(select(func.count()).select_from(Milestone)).one())
+    rows = session.exec(
+        select(Milestone).order_by(Milestone.date, Milestone.id).execution_options(yield_per=500)
+    )
+    return write((record_of(m) for m in rows), out, fmt, progress)
+
+
+# ---------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.field}: {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "field": self.field, "message": self.message}
+
+
+class FileError(Exception):
+    """The file as a whole cannot be read (not JSON, no header, ...): no row can load."""
+
+    def __init__(self, line: int, field: str, message: str) -> None:
+        super().__init__(message)
+        self.error = RowError(line, field, message)
+
+
+def guess_format(name: str | None, text: str) -> Format:
+    """By extension, else by the first character: JSON starts with ``{`` or ``[``."""
+    if name:
+        lowered = name.lower()
+        if lowered.endswith(".json"):
+            return "json"
+        if lowered.endswith(".csv"):
+            return "csv"
+    return "json" if text.lstrip("\ufeff \t\r\n")[:1] in ("{", "[") else "csv"
+
+
+def read_csv(text: str) -> list[tuple[int, dict[str, Any]]]:
+    """Rows with the line each starts on (the header is line 1); empty cells are omitted."""
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise FileError(1, "header", "the file is empty; expected a header row") from None
+    except csv.Error as exc:
+        raise FileError(1, "header", f"not valid CSV: {exc}") from None
+    header = [h.strip() for h in header]
+    unknown = [h for h in header if h not in COLUMNS and h not in _READ_ONLY_COLUMNS]
+    missing = [c for c in _REQUIRED_COLUMNS if c not in header]
+    if unknown or missing:
+        problems = [f"unknown column {h!r}" for h in unknown]
+        problems += [f"missing column {c!r}" for c in missing]
+        raise FileError(1, "header", f"{'; '.join(problems)}; the columns are {', '.join(COLUMNS)}")
+    rows = []
+    line = reader.line_num + 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise FileError(line, "row", f"not valid CSV: {exc}") from None
+        if any(c.strip() for c in cells):
+            if len(cells) > len(header):
+                rows.append((line, {"": f"{len(cells)} cells for {len(header)} columns"}))
+            else:
+                rows.append((line, {h: c for h, c in zip(header, cells, strict=False) if c != ""}))
+        line = reader.line_num + 1
+    return rows
+
+
+_WS = re.compile(r"[ \t\n\r]*")
+
+
+def _item_offsets(text: str) -> list[int]:
+    """Where each milestone of a valid JSON document starts, to report lines, not indexes."""
+    decoder = json.JSONDecoder()
+
+    def ws(pos: int) -> int:
+        return _WS.match(text, pos).end()  # type: ignore[union-attr]
+
+    def array(pos: int) -> list[int]:
+        offsets, pos = [], ws(pos + 1)
+        while text[pos] != "]":
+            offsets.append(pos)
+            pos = ws(decoder.raw_decode(text, pos)[1])
+            if text[pos] == ",":
+                pos = ws(pos + 1)
+        return offsets
+
+    pos = ws(0)
+    if text[pos] == "[":
+        return array(pos)
+    offsets: list[int] = []
+    pos = ws(pos + 1)
+    while text[pos] != "}":
+        key, pos = decoder.raw_decode(text, pos)
+        pos = ws(ws(pos) + 1)  # past the colon
+        if key == "milestones" and text[pos] == "[":
+            offsets = array(pos)
+        pos = ws(decoder.raw_decode(text, pos)[1])
+        if text[pos] == ",":
+            pos = ws(pos + 1)
+    return offsets
+
+
+def read_json(text: str) -> list[tuple[int, Any]]:
+    """Items of an export document (or of a bare array) with the line each starts on."""
+    text = text.removeprefix("\ufeff")
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FileError(exc.lineno, "file", f"not valid JSON: {exc.msg}") from None
+    if isinstance(doc, dict):
+        if doc.get("format") != FORMAT:
+            raise FileError(1, "format", f'expected "format": "{FORMAT}"')
+        if doc.get("version") != VERSION:
+            raise FileError(1, "version", f"this service reads version {VERSION}")
+        items = doc.get("milestones", [])
+        if not isinstance(items, list):
+            raise FileError(1, "milestones", "expected an array")
+    elif isinstance(doc, list):
+        items = doc
+    else:
+        raise FileError(1, "file", "expected an export object or an array of milestones")
+    newlines = [m.start() for m in re.finditer("\n", text)]
+    lines = [bisect_right(newlines, offset) + 1 for offset in _item_offsets(text)]
+    if len(lines) != len(items):  # cannot happen for valid JSON; never fail over a line number
+        lines = list(range(1, len(items) + 1))
+    return list(zip(lines, items, strict=True))
+
+
+def validate(
+    rows: Iterable[tuple[int, Any]],
+) -> tuple[list[tuple[int, MilestoneRecord]], list[RowError]]:
+    """The rows that are valid, and every error of the others."""
+    good: list[tuple[int, MilestoneRecord]] = []
+    errors: list[RowError] = []
+    seen: dict[uuid.UUID, int] = {}
+    for line, raw in rows:
+        if not isinstance(raw, dict):
+            errors.append(RowError(line, "row", "expected an object of milestone fields"))
+            continue
+        if "" in raw:  # read_csv's mark for a row with more cells than columns
+            errors.append(RowError(line, "row", raw[""]))
+            continue
+        try:
+            record = MilestoneRecord.model_validate(raw)
+        except ValidationError as exc:
+            for e in validation_errors(exc.errors(include_url=False)):
+                errors.append(
+                    RowError(line, "row" if e["field"] == "body" else e["field"], e["message"])
+                )
+            continue
+        if record.id is not None:
+            if record.id in seen:
+                errors.append(RowError(line, "id", f"the same id as line {seen[record.id]}"))
+                continue
+            seen[record.id] = line
+        good.append((line, record))
+    return good, errors
+
+
+# ---------------------------------------------------------------- loading
+
+
+class ImportRowError(BaseModel):
+    line: int = Field(
+        description="CSV: the line the row starts on, the header being line 1. "
+        "JSON: the line the milestone starts on."
+    )
+    field: str
+    message: str
+
+
+class ImportReport(BaseModel):
+    created: int
+    updated: int
+    unchanged: int
+    skipped: int = Field(description="Invalid rows left out (`skip_invalid=true`).")
+    errors: list[ImportRowError]
+
+
+@dataclass
+class Report:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    # Seeding only: milestones a user edited, left as they are.
+    kept: list[str] = field(default_factory=list)
+    # An atomic import with errors: nothing was written.
+    rejected: bool = False
+    # Why, in a few words.
+    reason: str = ""
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+        }
+
+    def summary(self, *, seed: bool = False) -> str:
+        text = ", ".join(f"{k} {v}" for k, v in self.counts().items())
+        return f"{text}, kept edits {len(self.kept)}" if seed else text
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.counts(), "errors": [e.as_dict() for e in self.errors]}
+
+
+def _existing(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, Milestone]:
+    found: dict[uuid.UUID, Milestone] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        found.update(
+            (m.id, m) for m in session.exec(select(Milestone).where(Milestone.id.in_(chunk)))
+        )  # type: ignore[attr-defined]
+    return found
+
+
+def _label(m: Milestone) -> str:
+    return f"{format_partial_date(m.date, m.precision)} {m.display_title} ({m.id})"
+
+
+def _history(m: Milestone, rec: MilestoneRecord, changed: bool, now: dt.datetime) -> dict:
+    """The file's history when it has one; else what a PATCH would leave."""
+    return {
+        "created_at": rec.created_at or m.created_at,
+        "updated_at": rec.updated_at or (now if changed else m.updated_at),
+        "revision": rec.revision or (m.revision + 1 if changed else m.revision),
+    }
+
+
+def _seed_is_newer(m: Milestone, history: dict) -> bool:
+    """The data set's row is newer than the milestone and nobody edited it since: a user's
+    edit raises the revision past the data set's, or dates it after the data set's row."""
+    return history["revision"] > m.revision and history["updated_at"] >= m.updated_at
+
+
+def apply(
+    session: Session,
+    rows: list[tuple[int, MilestoneRecord]],
+    *,
+    seed: bool = False,
+    progress: Progress | None = None,
+) -> Report:
+    """Create or update each row by id, in the session's transaction (the caller commits).
+
+    An import restores each row as it is in the file, history included. Seeding differs for a
+    milestone whose content differs from the data set's: it takes the data set's version only
+    while nobody has edited the milestone since an earlier data set made it (its revision and
+    time are older than the row's); otherwise it keeps the edit and reports it.
+    """
+    report = Report()
+    existing = _existing(session, [r.id for _, r in rows if r.id is not None])
+    touched: list[list[str]] = []
+    new: list[dict[str, Any]] = []  # inserted in bulk: a seed creates a thousand at once
+    now = utcnow()
+    for _line, rec in rows:
+        fields = rec.fields()
+        m = existing.get(rec.id) if rec.id is not None else None
+        if m is None:
+            created_at = rec.created_at or rec.updated_at or now
+            new.append(
+                {
+                    **fields,
+                    "id": rec.id or uuid.uuid4(),
+                    "created_at": created_at,
+                    "updated_at": rec.updated_at or created_at,
+                    "revision": rec.revision or 1,
+                }
+            )
+            touched.append(rec.countries)
+            report.created += 1
+        else:
+            changed = any(getattr(m, k) != v for k, v in fields.items())
+            history = _history(m, rec, changed, now)
+            if seed and changed and not _seed_is_newer(m, history):
+                report.kept.append(_label(m))
+            elif changed or (not seed and any(getattr(m, k) != v for k, v in history.items())):
+                before = m.countries
+                m.sqlmodel_update({**fields, **history})
+                session.add(m)
+                touched += [before, m.countries]
+                report.updated += 1
+            else:
+                report.unchanged += 1
+        if progress:
+            progress.update(
+                created=report.created, updated=report.updated, unchanged=report.unchanged
+            )
+    if new:
+        session.exec(sa.insert(Milestone), params=new)  # type: ignore[call-overload]
+    if touched:
+        bump_feed_versions(session, *touched)
+    return report
+
+
+def load(
+    session: Session,
+    text: str,
+    fmt: Format,
+    *,
+    skip_invalid: bool = False,
+    seed: bool = False,
+    progress: Progress | None = None,
+) -> Report:
+    """Import a file's text. Atomic unless ``skip_invalid``: any bad row rejects the file, with
+    every bad row reported. Nothing is committed here."""
+    try:
+        raw = read_json(text) if fmt == "json" else read_csv(text)
+    except FileError as exc:
+        return Report(errors=[exc.error], rejected=True, reason="the file cannot be read")
+    good, errors = validate(raw)
+    if errors and not skip_invalid:
+        bad = len({e.line for e in errors})
+        reason = f"bad rows: {bad} of {len(raw)}"
+        return Report(skipped=len(raw), errors=errors, rejected=True, reason=reason)
+    if progress:
+        progress.set_total(len(good))
+    report = apply(session, good, seed=seed, progress=progress)
+    report.errors = errors
+    report.skipped = len({e.line for e in errors})
+    return report
+
+
+def is_empty(session: Session) -> bool:
+    return session.exec(select(Milestone.id).limit(1)).first() is None
+
+
+def seed(session: Session, progress: Progress | None = None, path=None) -> Report:
+    """Load or refresh the bundled data set; running it twice changes nothing."""
+    text = (path or seed_path()).read_text(encoding="utf-8")
+    report = load(session, text, "json", seed=True, progress=progress)
+    if report.errors:  # the data set is part of the code: a bad row is a bug, not input
+        raise ValueError(f"the seed data set is not valid: {report.errors[0]}")
+    return report
