@@ -5,11 +5,22 @@ stored without its entry, nor an entry without its change.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from app.db import utcnow
 from app.models import AuditEntry
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change: a key's name, or ``cli``/``seed`` for commands run on the server."""
+
+    name: str
+    request_id: str | None = None
 
 
 def record(
@@ -34,6 +45,20 @@ def record(
             after=after,
         )
     )
+
+
+def record_many(session: Session, actor: Actor, changes: list[dict[str, Any]]) -> None:
+    """Many entries in one statement (an import of a thousand rows); each change is a dict
+    with ``action``, ``entity``, ``entity_id`` and optionally ``before``/``after``."""
+    if not changes:
+        return
+    at = utcnow()
+    rows = [
+        {"at": at, "actor": actor.name, "request_id": actor.request_id, "before": None,
+         "after": None, **c, "entity_id": str(c["entity_id"])}
+        for c in changes
+    ]  # fmt: skip
+    session.exec(sa.insert(AuditEntry), params=rows)  # type: ignore[call-overload]
 
 
 def entries(

@@ -160,6 +160,10 @@ class Change:
     key: ApiKey
     request_id: str | None
 
+    @property
+    def actor(self) -> audit.Actor:
+        return audit.Actor(self.key.name, self.request_id)
+
     def require(self, countries: Iterable[str]) -> None:
         require_countries(self.key, countries)
 

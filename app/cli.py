@@ -150,6 +150,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from app import transfer
+    from app.audit import Actor
     from app.progress import Progress
 
     name = "<stdin>" if args.file == "-" else args.file
@@ -166,8 +167,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     with Session(_engine()) as session:
         with Progress("import") as progress:
             report = transfer.load(
-                session, text, fmt, skip_invalid=args.skip_invalid, progress=progress
-            )
+                session, text, fmt, skip_invalid=args.skip_invalid, progress=progress,
+                actor=Actor("cli"),
+            )  # fmt: skip
         if not report.rejected:
             session.commit()
     for error in report.errors:

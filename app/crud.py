@@ -78,7 +78,7 @@ def milestones_query(
     kinds: Iterable[str] | None = None,
     q: str | None = None,
 ) -> SelectOfScalar[Milestone]:
-    stmt = select(Milestone).where(*involving(country, pair))
+    stmt = select(Milestone).where(Milestone.deleted_at.is_(None), *involving(country, pair))  # type: ignore[union-attr]
     if kinds is not None:
         stmt = stmt.where(Milestone.kind.in_(sorted(kinds)))  # type: ignore[attr-defined]
     if q and q.strip():

@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from pydantic import AwareDatetime, BaseModel, ValidationError, field_validator, model_validator
 from sqlmodel import Field, Session, func, select
 
+from app.audit import Actor, record_many
 from app.crud import bump_feed_versions
 from app.db import utcnow
 from app.models import Milestone, MilestoneCreate, format_partial_date
@@ -158,11 +159,12 @@ def write(
 def export(
     session: Session, out: IO[str], fmt: Format = "json", progress: Progress | None = None
 ) -> int:
-    """Every milestone, in date order, as ``fmt``; returns how many."""
+    """Every milestone (but deleted ones), in date order, as ``fmt``; returns how many."""
+    live = select(Milestone).where(Milestone.deleted_at.is_(None))  # type: ignore[union-attr]
     if progress:
-        progress.set_total(session.exec(select(func.count()).select_from(Milestone)).one())
+        progress.set_total(session.exec(select(func.count()).select_from(live.subquery())).one())
     rows = session.exec(
-        select(Milestone).order_by(Milestone.date, Milestone.id).execution_options(yield_per=500)
+        live.order_by(Milestone.date, Milestone.id).execution_options(yield_per=500)
     )
     return write((record_of(m) for m in rows), out, fmt, progress)
 
@@ -413,6 +415,7 @@ def apply(
     *,
     seed: bool = False,
     progress: Progress | None = None,
+    actor: Actor | None = None,
 ) -> Report:
     """Create or update each row by id, in the session's transaction (the caller commits).
 
@@ -425,6 +428,7 @@ def apply(
     existing = _existing(session, [r.id for _, r in rows if r.id is not None])
     touched: list[list[str]] = []
     new: list[dict[str, Any]] = []  # inserted in bulk: a seed creates a thousand at once
+    changes: list[dict[str, Any]] = []  # for the audit trail
     now = utcnow()
     for _line, rec in rows:
         fields = rec.fields()
@@ -440,6 +444,10 @@ def apply(
                     "revision": rec.revision or 1,
                 }
             )
+            changes.append(
+                {"action": "create", "entity": "milestone", "entity_id": new[-1]["id"],
+                 "after": _jsonable(new[-1])}
+            )  # fmt: skip
             touched.append(rec.countries)
             report.created += 1
         else:
@@ -448,10 +456,14 @@ def apply(
             if seed and changed and not _seed_is_newer(m, history):
                 report.kept.append(_label(m))
             elif changed or (not seed and any(getattr(m, k) != v for k, v in history.items())):
-                before = m.countries
+                before = record_of(m)
                 m.sqlmodel_update({**fields, **history})
                 session.add(m)
-                touched += [before, m.countries]
+                touched += [before["countries"], m.countries]
+                changes.append(
+                    {"action": "update", "entity": "milestone", "entity_id": m.id,
+                     "before": before, "after": record_of(m)}
+                )  # fmt: skip
                 report.updated += 1
             else:
                 report.unchanged += 1
@@ -463,7 +475,13 @@ def apply(
         session.exec(sa.insert(Milestone), params=new)  # type: ignore[call-overload]
     if touched:
         bump_feed_versions(session, *touched)
+    if actor is not None:
+        record_many(session, actor, changes)
     return report
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v if isinstance(v, str | int | None) else str(v) for k, v in values.items()}
 
 
 def load(
@@ -474,6 +492,7 @@ def load(
     skip_invalid: bool = False,
     seed: bool = False,
     progress: Progress | None = None,
+    actor: Actor | None = None,
 ) -> Report:
     """Import a file's text. Atomic unless ``skip_invalid``: any bad row rejects the file, with
     every bad row reported. Nothing is committed here."""
@@ -488,7 +507,7 @@ def load(
         return Report(skipped=len(raw), errors=errors, rejected=True, reason=reason)
     if progress:
         progress.set_total(len(good))
-    report = apply(session, good, seed=seed, progress=progress)
+    report = apply(session, good, seed=seed, progress=progress, actor=actor)
     report.errors = errors
     report.skipped = len({e.line for e in errors})
     return report
@@ -501,7 +520,7 @@ def is_empty(session: Session) -> bool:
 def seed(session: Session, progress: Progress | None = None, path=None) -> Report:
     """Load or refresh the bundled data set; running it twice changes nothing."""
     text = (path or seed_path()).read_text(encoding="utf-8")
-    report = load(session, text, "json", seed=True, progress=progress)
+    report = load(session, text, "json", seed=True, progress=progress, actor=Actor("seed"))
     if report.errors:  # the data set is part of the code: a bad row is a bug, not input
         raise ValueError(f"the seed data set is not valid: {report.errors[0]}")
     return report

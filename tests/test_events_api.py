@@ -222,8 +222,13 @@ def test_writes_need_a_key_and_editors_stay_in_their_countries(client, session):
     assert client.post("/api/v1/events", json=elsewhere, headers=editor).status_code == 403
 
 
-def test_deleting_a_milestone_unties_its_events(client, auth, session):
+def test_deleting_a_milestone_keeps_its_events_for_a_restore(client, auth, session):
     ties = make_milestone(session)
     event = make_event(session, milestone_id=ties.id, year=2021)
     assert client.delete(f"/api/v1/milestones/{ties.id}", headers=auth).status_code == 204
-    assert client.get(f"/api/v1/events/{event.id}").json()["milestone_id"] is None
+    assert client.get(f"/api/v1/events/{event.id}").json()["milestone_id"] == str(ties.id)
+    window = "from=2021-01-01&to=2021-12-31"
+    assert client.get(f"/api/v1/anniversaries?{window}").json()["total"] == 0
+    assert client.post(f"/api/v1/milestones/{ties.id}/restore", headers=auth).status_code == 200
+    items = client.get(f"/api/v1/anniversaries?{window}").json()["items"]
+    assert items[0]["event_ids"] == [str(event.id)]

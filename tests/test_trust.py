@@ -236,3 +236,41 @@ def test_logs_are_structured_and_hold_no_secrets(client, auth, caplog):
     text = " ".join(f"{r.getMessage()} {vars(r)}" for r in records)
     assert secret.removesuffix(".ics") not in text
     assert auth["Authorization"].split()[1] not in text
+
+
+def test_milestone_delete_restore_and_if_match(client, auth, editor):
+    created = client.post("/api/v1/milestones", json=CN_PE, headers=editor)
+    ties = created.json()
+    assert created.headers["etag"] == '"1"'
+    url = f"/api/v1/milestones/{ties['id']}"
+    stale = client.patch(url, json={"source": "a"}, headers={**editor, "If-Match": '"1"'})
+    assert stale.status_code == 200 and stale.headers["etag"] == '"2"'
+    lost = client.patch(url, json={"source": "b"}, headers={**editor, "If-Match": '"1"'})
+    assert lost.status_code == 412
+    assert client.get(url).json()["source"] == "a"
+    assert client.delete(url, headers=editor).status_code == 204
+    assert client.get(url).status_code == 404
+    assert client.get("/api/v1/milestones?pair=CN-PE").json()["total"] == 0
+    feed = client.get("/feeds/pairs/CN-PE.ics?from=2021-01-01&to=2021-12-31").content
+    assert b"anniversary-" not in feed
+    assert client.patch(url, json={"source": "c"}, headers=editor).status_code == 404
+    assert client.post(f"{url}/restore", headers=editor).status_code == 403
+    restored = client.post(f"{url}/restore", headers=auth)
+    assert restored.status_code == 200 and restored.json()["source"] == "a"
+    assert client.get("/api/v1/milestones?pair=CN-PE").json()["total"] == 1
+    history = client.get(f"/api/v1/audit?entity=milestone&id={ties['id']}", headers=auth).json()
+    assert [(e["action"], e["actor"]) for e in history["items"]] == [
+        ("create", "lima-embassy"), ("update", "lima-embassy"), ("delete", "lima-embassy"),
+        ("restore", "test-admin"),
+    ]  # fmt: skip
+
+
+def test_imports_are_audited(client, auth):
+    csv = "kind,date,countries\ndiplomatic_relations,1971-11-02,CN PE\n"
+    r = client.post(
+        "/api/v1/milestones/import", content=csv, headers={**auth, "Content-Type": "text/csv"}
+    )
+    assert r.status_code == 200 and r.json()["created"] == 1
+    entries = client.get("/api/v1/audit?entity=milestone", headers=auth).json()["items"]
+    assert [(e["action"], e["actor"]) for e in entries] == [("create", "test-admin")]
+    assert entries[0]["after"]["date"] == "1971-11-02"

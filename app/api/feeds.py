@@ -141,7 +141,12 @@ def _build(
         events = list(session.exec(stmt))
         ids = {e.milestone_id for e in events if e.milestone_id is not None}
         if ids:
-            rows = session.exec(select(Milestone).where(Milestone.id.in_(ids)))  # type: ignore[attr-defined]
+            rows = session.exec(
+                select(Milestone).where(
+                    Milestone.id.in_(ids),  # type: ignore[attr-defined]
+                    Milestone.deleted_at.is_(None),  # type: ignore[union-attr]
+                )
+            )
             milestones = {m.id: m for m in rows}
     day = today()
     body, truncated = feeds.render(
@@ -315,7 +320,11 @@ def list_feeds(
         found.append(_Feed(f"{name_of(code)} anniversaries", f"/feeds/countries/{code}.ics"))
         partners = session.exec(
             select(Milestone.country_a, Milestone.country_b)
-            .where(*crud.involving(country=code), Milestone.country_b.is_not(None))  # type: ignore[union-attr]
+            .where(
+                *crud.involving(country=code),
+                Milestone.country_b.is_not(None),  # type: ignore[union-attr]
+                Milestone.deleted_at.is_(None),  # type: ignore[union-attr]
+            )
             .distinct()
         ).all()
         for a, b in sorted(partners):

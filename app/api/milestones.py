@@ -7,8 +7,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
 
 from app import transfer
+from app.api.concurrency import check_if_match, set_etag
 from app.api.deps import PagingDep, PlaceFilterDep, public_url
-from app.auth import WriterDep, require_countries
+from app.auth import ChangeDep
 from app.crud import bump_feed_versions, milestones_query
 from app.db import SessionDep, utcnow
 from app.models import (
@@ -17,7 +18,6 @@ from app.models import (
     MilestonePublic,
     MilestoneUpdate,
     Page,
-    Scope,
 )
 from app.problems import PROBLEM_JSON, from_pydantic, invalid, problem
 
@@ -25,13 +25,18 @@ router = APIRouter(prefix="/milestones", tags=["milestones"])
 
 
 def get_milestone(milestone_id: uuid.UUID, session: SessionDep) -> Milestone:
+    """The milestone, or 404 when it does not exist or is deleted."""
     milestone = session.get(Milestone, milestone_id)
-    if milestone is None:
+    if milestone is None or milestone.deleted_at is not None:
         raise HTTPException(404, f"No milestone has the id {milestone_id}.")
     return milestone
 
 
 MilestoneDep = Annotated[Milestone, Depends(get_milestone)]
+
+
+def snapshot(milestone: Milestone) -> dict:
+    return MilestonePublic.of(milestone).model_dump(mode="json")
 
 
 @router.get("", response_model=Page[MilestonePublic])
@@ -62,19 +67,21 @@ def list_milestones(
 def create_milestone(
     body: MilestoneCreate,
     session: SessionDep,
-    key: WriterDep,
+    change: ChangeDep,
     request: Request,
     response: Response,
 ):
     """Record a milestone; `title` is generated from kind and countries when omitted."""
-    require_countries(key, body.countries)
+    change.require(body.countries)
     now = utcnow()
     milestone = Milestone(**body.fields(), created_at=now, updated_at=now)
     session.add(milestone)
     bump_feed_versions(session, milestone.countries)
+    change.record(session, "create", "milestone", milestone.id, after=snapshot(milestone))
     session.commit()
     session.refresh(milestone)
     response.headers["Location"] = public_url(request, f"/api/v1/milestones/{milestone.id}")
+    set_etag(response, milestone.revision)
     return MilestonePublic.of(milestone)
 
 
@@ -107,7 +114,7 @@ _IMPORT_BODY = {
 )
 def import_milestones(
     session: SessionDep,
-    key: WriterDep,
+    change: ChangeDep,
     request: Request,
     body: Annotated[bytes, Depends(raw_body)],
     skip_invalid: Annotated[
@@ -115,8 +122,7 @@ def import_milestones(
     ] = False,
 ):
     """Import a `diplocal export` file (admin keys); all or nothing unless `skip_invalid`."""
-    if key.scope != Scope.admin:
-        raise HTTPException(403, f"The key {key.name!r} may not import: that needs an admin key.")
+    change.require_admin()
     media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
     fmt = IMPORT_TYPES.get(media_type)
     if fmt is None:
@@ -125,7 +131,7 @@ def import_milestones(
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise invalid("body", "the file is not UTF-8 text", "body") from None
-    report = transfer.load(session, text, fmt, skip_invalid=skip_invalid)
+    report = transfer.load(session, text, fmt, skip_invalid=skip_invalid, actor=change.actor)
     if report.rejected:
         return problem(
             422,
@@ -144,21 +150,29 @@ def import_milestones(
 
 
 @router.get("/{milestone_id}", response_model=MilestonePublic)
-def read_milestone(milestone: MilestoneDep):
-    """One milestone."""
+def read_milestone(milestone: MilestoneDep, response: Response):
+    """One milestone; its `ETag` is its revision, for `If-Match` on changes."""
+    set_etag(response, milestone.revision)
     return MilestonePublic.of(milestone)
 
 
 @router.patch("/{milestone_id}", response_model=MilestonePublic)
 def update_milestone(
-    milestone: MilestoneDep, body: MilestoneUpdate, session: SessionDep, key: WriterDep
+    milestone: MilestoneDep,
+    body: MilestoneUpdate,
+    session: SessionDep,
+    change: ChangeDep,
+    request: Request,
+    response: Response,
 ):
-    """Change some fields; `revision` grows by one when anything changed."""
+    """Change some fields; `revision` grows by one when anything changed. With `If-Match`,
+    a revision that is no longer current gets 412."""
     changes = body.model_dump(exclude_unset=True)
     for required in ("kind", "date", "countries", "confidence"):
         if required in changes and changes[required] is None:
             raise invalid(required, "may not be null", "body")
-    require_countries(key, milestone.countries)
+    change.require(milestone.countries)
+    check_if_match(request, milestone.revision)
     merged = MilestonePublic.of(milestone).as_input()
     if "date" in changes and "precision" not in changes:
         merged.pop("precision", None)
@@ -167,24 +181,49 @@ def update_milestone(
         validated = MilestoneCreate.model_validate(merged)
     except ValidationError as exc:
         raise from_pydantic(exc) from None
-    require_countries(key, validated.countries)
+    change.require(validated.countries)
     fields = validated.fields()
     if any(getattr(milestone, k) != v for k, v in fields.items()):
-        before = milestone.countries
+        before = snapshot(milestone)
         milestone.sqlmodel_update(fields)
         milestone.revision += 1
         milestone.updated_at = utcnow()
         session.add(milestone)
-        bump_feed_versions(session, before, milestone.countries)
+        bump_feed_versions(session, before["countries"], milestone.countries)
+        change.record(session, "update", "milestone", milestone.id, before, snapshot(milestone))
         session.commit()
         session.refresh(milestone)
+    set_etag(response, milestone.revision)
     return MilestonePublic.of(milestone)
 
 
 @router.delete("/{milestone_id}", status_code=204)
-def delete_milestone(milestone: MilestoneDep, session: SessionDep, key: WriterDep):
-    """Delete a milestone."""
-    require_countries(key, milestone.countries)
+def delete_milestone(
+    milestone: MilestoneDep, session: SessionDep, change: ChangeDep, request: Request
+):
+    """Delete a milestone: it leaves lists, anniversaries and feeds until an admin restores
+    it; events that celebrate it keep their link."""
+    change.require(milestone.countries)
+    check_if_match(request, milestone.revision)
+    milestone.deleted_at = utcnow()
+    session.add(milestone)
     bump_feed_versions(session, milestone.countries)
-    session.delete(milestone)
+    change.record(session, "delete", "milestone", milestone.id, before=snapshot(milestone))
     session.commit()
+
+
+@router.post("/{milestone_id}/restore", response_model=MilestonePublic)
+def restore_milestone(milestone_id: uuid.UUID, session: SessionDep, change: ChangeDep):
+    """Bring back a deleted milestone (admin keys)."""
+    change.require_admin()
+    milestone = session.get(Milestone, milestone_id)
+    if milestone is None:
+        raise HTTPException(404, f"No milestone has the id {milestone_id}.")
+    if milestone.deleted_at is not None:
+        milestone.deleted_at = None
+        session.add(milestone)
+        bump_feed_versions(session, milestone.countries)
+        change.record(session, "restore", "milestone", milestone.id, after=snapshot(milestone))
+        session.commit()
+        session.refresh(milestone)
+    return MilestonePublic.of(milestone)
