@@ -75,6 +75,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         port=args.port,
         log_level=settings.log_level.lower(),
         proxy_headers=True,
+        # The app logs each request itself, as JSON, with secrets in paths redacted; uvicorn's
+        # access log would print private feed tokens.
+        access_log=False,
+        log_config=None,
     )
     return 0
 
@@ -91,11 +95,12 @@ def cmd_keys_create(args: argparse.Namespace) -> int:
         except ValueError as exc:
             print(f"error: --countries: {exc}", file=sys.stderr)
             return 2
-    if scope == Scope.editor and not countries:
-        print("error: an editor key needs --countries (for example CN,PE)", file=sys.stderr)
+    if scope != Scope.admin and not countries:
+        print(f"error: a {scope} key needs --countries (for example CN,PE)", file=sys.stderr)
         return 2
-    if scope != Scope.editor and countries:
-        print("error: --countries applies to editor keys only", file=sys.stderr)
+    if scope == Scope.admin and countries:
+        print("error: an admin key covers every country; --countries is for editors and readers",
+              file=sys.stderr)  # fmt: skip
         return 2
     with Session(_engine()) as session:
         if session.exec(select(ApiKey).where(ApiKey.name == args.name)).first():
@@ -202,6 +207,35 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    import datetime as dt
+    import json
+
+    from app import audit
+
+    since = None
+    if args.since:
+        try:
+            since = dt.datetime.fromisoformat(args.since)
+        except ValueError:
+            print(f"error: --since: not an ISO date or time: {args.since!r}", file=sys.stderr)
+            return 2
+        since = since if since.tzinfo else since.replace(tzinfo=dt.UTC)
+    stmt = audit.entries(entity=args.entity, entity_id=args.id, since=since, actor=args.actor)
+    with Session(_engine()) as session:
+        for e in session.exec(stmt.limit(args.limit) if args.limit else stmt):
+            if args.json:
+                print(json.dumps(e.model_dump(mode="json"), ensure_ascii=False))
+                continue
+            print(f"{e.at:%Y-%m-%d %H:%M:%S} {e.actor:16} {e.action:8} {e.entity} {e.entity_id}"
+                  f"  request={e.request_id or '-'}")  # fmt: skip
+            for field in sorted(set(e.before or {}) | set(e.after or {})):
+                old, new = (e.before or {}).get(field), (e.after or {}).get(field)
+                if old != new:
+                    print(f"    {field}: {old!r} -> {new!r}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="diplocal",
@@ -255,17 +289,31 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = keys_sub.add_parser("revoke", help="revoke a key by name")
     revoke.add_argument("name")
     revoke.set_defaults(func=cmd_keys_revoke)
+    audit = sub.add_parser("audit", help="print the audit trail: who changed what, and when")
+    audit.add_argument("--entity", choices=["milestone", "event", "key", "feed_token"])
+    audit.add_argument("--id", help="one item's id")
+    audit.add_argument("--since", help="ISO date or time, such as 2026-11-01")
+    audit.add_argument("--actor", help="a key's name (or cli, seed)")
+    audit.add_argument("--limit", type=int, default=0, help="at most this many entries")
+    audit.add_argument("--json", action="store_true", help="one JSON object per line")
+    audit.set_defaults(func=cmd_audit)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=get_settings().log_level.upper(), format="%(levelname)s %(message)s")
     args = build_parser().parse_args(argv)
+    settings = get_settings()
+    if args.command == "serve":
+        from app.middleware import configure_logging
+
+        configure_logging(settings.log_level, settings.log_format)
+    else:
+        logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(message)s")
     # Alembic's plugin chatter is noise; say which revisions ran only where migrating is the point.
     logging.getLogger("alembic").setLevel(logging.WARNING)
     if args.command in ("migrate", "serve"):
         logging.getLogger("alembic.runtime.migration").setLevel(logging.INFO)
-    if args.command in ("keys", "seed", "import", "export"):
+    if args.command in ("keys", "seed", "import", "export", "audit"):
         from app.migrate import upgrade
 
         upgrade(get_settings().database_url)  # these work before the first serve

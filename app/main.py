@@ -14,7 +14,7 @@ from app.api.deps import get_and_head
 from app.cache import FeedCache
 from app.config import Settings, get_settings
 from app.db import create_db_engine
-from app.middleware import BodyLimit, RequestContext
+from app.middleware import BodyLimit, RequestContext, configure_logging
 from app.migrate import is_migrated
 
 log = logging.getLogger("diplocal")
@@ -38,6 +38,7 @@ cites. Independence and national days: Wikipedia,
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_format)
     engine = create_db_engine(
         settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms
     )

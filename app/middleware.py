@@ -163,3 +163,20 @@ class JsonFormatter(logging.Formatter):
 
 
 JsonFormatter.converter = time.gmtime  # type: ignore[assignment]
+
+
+def configure_logging(level: str, fmt: str) -> None:
+    """Log to stderr as JSON lines (or plain text), once per process: uvicorn's workers are
+    fresh interpreters, so each configures itself when it builds the app."""
+    root = logging.getLogger()
+    if getattr(root, "_diplocal_configured", False) or root.handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(
+        JsonFormatter()
+        if fmt == "json"
+        else logging.Formatter("%(levelname)s %(name)s %(message)s")
+    )
+    root.addHandler(handler)
+    root.setLevel(level.upper())
+    root._diplocal_configured = True  # type: ignore[attr-defined]

@@ -90,3 +90,30 @@ def test_import_of_a_bad_file_names_every_bad_row_and_fails(tmp_path):
     skipped = run(["import", "--skip-invalid", str(bad)], url)
     assert skipped.returncode == 0
     assert skipped.stdout.strip() == "created 1, updated 0, unchanged 0, skipped 2"
+
+
+def test_audit_prints_who_changed_what(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert (
+        run(
+            ["keys", "create", "--name", "lima", "--scope", "editor", "--countries", "CN,PE"], url
+        ).returncode
+        == 0
+    )
+    assert (
+        run(
+            ["keys", "create", "--name", "reader", "--scope", "reader", "--countries", "PE"], url
+        ).returncode
+        == 0
+    )
+    assert run(["keys", "create", "--name", "bad", "--scope", "reader"], url).returncode == 2
+    assert run(["keys", "revoke", "lima"], url).returncode == 0
+    out = run(["audit", "--entity", "key"], url)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert any("cli" in line and "create" in line for line in lines)
+    assert any("revoke" in line for line in lines)
+    assert "revoked_at: None ->" in out.stdout
+    assert "dcal_" not in out.stdout
+    as_json = run(["audit", "--json", "--limit", "1"], url)
+    assert as_json.stdout.count("\n") == 1 and '"action": "create"' in as_json.stdout
