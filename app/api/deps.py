@@ -92,6 +92,14 @@ def check_window(start: dt.date, end: dt.date) -> None:
         raise invalid("to", f"the window may span at most {MAX_WINDOW_YEARS} years")
 
 
+async def raw_body(request: Request) -> bytes:
+    """The request body as bytes, read in the event loop so that a sync handler need not."""
+    return await request.body()
+
+
+RawBodyDep = Annotated[bytes, Depends(raw_body)]
+
+
 def get_and_head(router, path: str, **kwargs):
     """Register a handler for GET and HEAD: a plain ``@router.get`` answers HEAD with 405,
     which breaks clients that probe a URL before subscribing (RFC 9110 §9.3.2)."""

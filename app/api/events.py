@@ -8,10 +8,17 @@ from sqlmodel import Session, func, select
 
 from app import crud, feeds, ical
 from app.api.concurrency import check_if_match, set_etag
-from app.api.deps import PagingDep, parse_country, parse_kinds, parse_pair, public_url
-from app.auth import ChangeDep, ViewerDep, sees_private
+from app.api.deps import (
+    PagingDep,
+    RawBodyDep,
+    parse_country,
+    parse_kinds,
+    parse_pair,
+    public_url,
+)
+from app.auth import Change, ChangeDep, ViewerDep, sees_private
 from app.db import SessionDep, utcnow
-from app.ics_import import IcsSyntaxError, parse_events
+from app.ics_import import IcsSyntaxError, ParsedEvent, parse_events
 from app.models import (
     Event,
     EventCreate,
@@ -174,10 +181,11 @@ def create_event(
         }
     },
 )
-async def import_events(
+def import_events(
     request: Request,
     session: SessionDep,
     change: ChangeDep,
+    body: RawBodyDep,
     countries: Annotated[
         str | None,
         Query(description="Countries (`CN,PE`) for events whose file does not name them."),
@@ -193,7 +201,7 @@ async def import_events(
         return problem(415, "Send the events as 'Content-Type: text/calendar'.")
     default = [parse_country(c, "countries") for c in countries.split(",")] if countries else None
     try:
-        parsed = parse_events(await request.body(), default)
+        parsed = parse_events(body, default)
     except IcsSyntaxError as exc:
         return problem(
             422,
@@ -203,8 +211,12 @@ async def import_events(
     return _store_imported(session, change, parsed, skip_invalid)
 
 
-def _store_imported(session: Session, change, parsed, skip_invalid: bool):
-    results, bad = [], []
+def _store_imported(
+    session: Session, change: Change, parsed: list[ParsedEvent], skip_invalid: bool
+):
+    """Validate and store each parsed event; all or nothing unless ``skip_invalid``."""
+    results: list[dict[str, Any]] = []
+    bad: list[ParsedEvent] = []
     for item in parsed:
         body = None
         if not item.errors:
@@ -218,14 +230,12 @@ def _store_imported(session: Session, change, parsed, skip_invalid: bool):
                 change.require(body.countries)
             except HTTPException as exc:
                 item.errors.append({"field": "countries", "message": str(exc.detail)})
+        existing = None
+        if not item.errors:
+            existing = session.exec(select(Event).where(Event.uid == item.uid)).first()
+            if existing is not None and existing.deleted_at is not None:
+                item.errors = [{"field": "UID", "message": "this event was deleted; restore it"}]
         if item.errors:
-            bad.append(item)
-            results.append({"line": item.line, "uid": item.uid, "result": "skipped",
-                            "errors": item.errors})  # fmt: skip
-            continue
-        existing = session.exec(select(Event).where(Event.uid == item.uid)).first()
-        if existing is not None and existing.deleted_at is not None:
-            item.errors = [{"field": "UID", "message": "this event was deleted; restore it first"}]
             bad.append(item)
             results.append({"line": item.line, "uid": item.uid, "result": "skipped",
                             "errors": item.errors})  # fmt: skip

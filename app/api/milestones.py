@@ -8,7 +8,7 @@ from sqlmodel import func, select
 
 from app import transfer
 from app.api.concurrency import check_if_match, set_etag
-from app.api.deps import PagingDep, PlaceFilterDep, public_url
+from app.api.deps import PagingDep, PlaceFilterDep, RawBodyDep, public_url
 from app.auth import ChangeDep
 from app.crud import bump_feed_versions, milestones_query
 from app.db import SessionDep, utcnow
@@ -85,10 +85,6 @@ def create_milestone(
     return MilestonePublic.of(milestone)
 
 
-async def raw_body(request: Request) -> bytes:
-    return await request.body()
-
-
 IMPORT_TYPES = {"text/csv": "csv", "application/json": "json"}
 _IMPORT_BODY = {
     "required": True,
@@ -116,7 +112,7 @@ def import_milestones(
     session: SessionDep,
     change: ChangeDep,
     request: Request,
-    body: Annotated[bytes, Depends(raw_body)],
+    body: RawBodyDep,
     skip_invalid: Annotated[
         bool, Query(description="Load the valid rows and report the others.")
     ] = False,
