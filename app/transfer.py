@@ -13,7 +13,6 @@ a session and commit themselves.
 """
 
 import csv
-import datetime as dt
 import io
 import json
 import re
@@ -25,15 +24,22 @@ from importlib.resources import files
 from typing import IO, Any, Literal
 
 import sqlalchemy as sa
-from pydantic import AwareDatetime, BaseModel, ValidationError, field_validator, model_validator
+from pydantic import AwareDatetime, BaseModel, field_validator, model_validator
 from sqlmodel import Field, Session, func, select
 
 from app.audit import Actor, record_many
 from app.crud import bump_feed_versions
 from app.db import utcnow
 from app.models import Milestone, MilestoneCreate, format_partial_date
-from app.problems import validation_errors
 from app.progress import Progress
+from app.transfer_rows import (
+    RowError,
+    fetch,
+    history,
+    new_history,
+    parse_rows,
+    timestamp,
+)
 
 FORMAT = "diplocal-export"
 VERSION = 1
@@ -94,10 +100,6 @@ class MilestoneRecord(MilestoneCreate):
         return self
 
 
-def _timestamp(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
-
-
 def record_of(m: Milestone) -> dict[str, Any]:
     """A milestone as an export row; ``title`` is null when generated."""
     return {
@@ -111,8 +113,8 @@ def record_of(m: Milestone) -> dict[str, Any]:
         "source": m.source,
         "source_url": m.source_url,
         "confidence": m.confidence,
-        "created_at": _timestamp(m.created_at),
-        "updated_at": _timestamp(m.updated_at),
+        "created_at": timestamp(m.created_at),
+        "updated_at": timestamp(m.updated_at),
         "revision": m.revision,
     }
 
@@ -170,19 +172,6 @@ def export(
 
 
 # ---------------------------------------------------------------- reading
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.field}: {self.message}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"line": self.line, "field": self.field, "message": self.message}
 
 
 class FileError(Exception):
@@ -299,37 +288,6 @@ def read_json(text: str) -> list[tuple[int, Any]]:
     return list(zip(lines, items, strict=True))
 
 
-def validate(
-    rows: Iterable[tuple[int, Any]],
-) -> tuple[list[tuple[int, MilestoneRecord]], list[RowError]]:
-    """The rows that are valid, and every error of the others."""
-    good: list[tuple[int, MilestoneRecord]] = []
-    errors: list[RowError] = []
-    seen: dict[uuid.UUID, int] = {}
-    for line, raw in rows:
-        if not isinstance(raw, dict):
-            errors.append(RowError(line, "row", "expected an object of milestone fields"))
-            continue
-        if "" in raw:  # read_csv's mark for a row with more cells than columns
-            errors.append(RowError(line, "row", raw[""]))
-            continue
-        try:
-            record = MilestoneRecord.model_validate(raw)
-        except ValidationError as exc:
-            for e in validation_errors(exc.errors(include_url=False)):
-                errors.append(
-                    RowError(line, "row" if e["field"] == "body" else e["field"], e["message"])
-                )
-            continue
-        if record.id is not None:
-            if record.id in seen:
-                errors.append(RowError(line, "id", f"the same id as line {seen[record.id]}"))
-                continue
-            seen[record.id] = line
-        good.append((line, record))
-    return good, errors
-
-
 # ---------------------------------------------------------------- loading
 
 
@@ -381,32 +339,17 @@ class Report:
 
 
 def _existing(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, Milestone]:
-    found: dict[uuid.UUID, Milestone] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        found.update(
-            (m.id, m) for m in session.exec(select(Milestone).where(Milestone.id.in_(chunk)))
-        )  # type: ignore[attr-defined]
-    return found
+    return {m.id: m for m in fetch(session, Milestone, Milestone.id, ids)}
 
 
 def _label(m: Milestone) -> str:
     return f"{format_partial_date(m.date, m.precision)} {m.display_title} ({m.id})"
 
 
-def _history(m: Milestone, rec: MilestoneRecord, changed: bool, now: dt.datetime) -> dict:
-    """The file's history when it has one; else what a PATCH would leave."""
-    return {
-        "created_at": rec.created_at or m.created_at,
-        "updated_at": rec.updated_at or (now if changed else m.updated_at),
-        "revision": rec.revision or (m.revision + 1 if changed else m.revision),
-    }
-
-
-def _seed_is_newer(m: Milestone, history: dict) -> bool:
+def _seed_is_newer(m: Milestone, restored: dict) -> bool:
     """The data set's row is newer than the milestone and nobody edited it since: a user's
     edit raises the revision past the data set's, or dates it after the data set's row."""
-    return history["revision"] > m.revision and history["updated_at"] >= m.updated_at
+    return restored["revision"] > m.revision and restored["updated_at"] >= m.updated_at
 
 
 def apply(
@@ -434,16 +377,7 @@ def apply(
         fields = rec.fields()
         m = existing.get(rec.id) if rec.id is not None else None
         if m is None:
-            created_at = rec.created_at or rec.updated_at or now
-            new.append(
-                {
-                    **fields,
-                    "id": rec.id or uuid.uuid4(),
-                    "created_at": created_at,
-                    "updated_at": rec.updated_at or created_at,
-                    "revision": rec.revision or 1,
-                }
-            )
+            new.append({**fields, "id": rec.id or uuid.uuid4(), **new_history(rec, now)})
             changes.append(
                 {"action": "create", "entity": "milestone", "entity_id": new[-1]["id"],
                  "after": _jsonable(new[-1])}
@@ -452,12 +386,12 @@ def apply(
             report.created += 1
         else:
             changed = any(getattr(m, k) != v for k, v in fields.items())
-            history = _history(m, rec, changed, now)
-            if seed and changed and not _seed_is_newer(m, history):
+            restored = history(m, rec, changed, now)
+            if seed and changed and not _seed_is_newer(m, restored):
                 report.kept.append(_label(m))
-            elif changed or (not seed and any(getattr(m, k) != v for k, v in history.items())):
+            elif changed or (not seed and any(getattr(m, k) != v for k, v in restored.items())):
                 before = record_of(m)
-                m.sqlmodel_update({**fields, **history})
+                m.sqlmodel_update({**fields, **restored})
                 session.add(m)
                 touched += [before["countries"], m.countries]
                 changes.append(
@@ -500,7 +434,7 @@ def load(
         raw = read_json(text) if fmt == "json" else read_csv(text)
     except FileError as exc:
         return Report(errors=[exc.error], rejected=True, reason="the file cannot be read")
-    good, errors = validate(raw)
+    good, errors = parse_rows(raw, MilestoneRecord, "milestone")
     if errors and not skip_invalid:
         bad = len({e.line for e in errors})
         reason = f"bad rows: {bad} of {len(raw)}"
