@@ -196,14 +196,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     fmt = args.format or ("csv" if to_file and args.file.lower().endswith(".csv") else "json")
     with Session(_engine()) as session, Progress("export") as progress:
         if not to_file:
-            count = transfer.export(session, sys.stdout, fmt, progress)
+            exported = transfer.export(session, sys.stdout, fmt, progress)
         else:
             # Written beside the target and renamed, so a failure never leaves half a file.
             partial = Path(f"{args.file}.partial")
             with partial.open("w", encoding="utf-8", newline="") as out:
-                count = transfer.export(session, out, fmt, progress)
+                exported = transfer.export(session, out, fmt, progress)
             os.replace(partial, args.file)
-    print(f"exported {count} milestones as {fmt}", file=sys.stderr)
+    print(exported.summary(fmt), file=sys.stderr)
+    for note in exported.notes():
+        print(note, file=sys.stderr)
     return 0
 
 
@@ -260,7 +262,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser(
         "import",
-        help="import milestones from an export file (JSON or CSV); all or nothing by default",
+        help="import milestones and events from an export file (JSON; CSV holds milestones "
+        "only); all or nothing by default",
     )
     imp.add_argument("file", metavar="FILE", help="the file, or - for standard input")
     imp.add_argument("--format", choices=["json", "csv"], help="default: from the file")
@@ -269,10 +272,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.set_defaults(func=cmd_import)
 
-    exp = sub.add_parser("export", help="export every milestone, history included")
+    exp = sub.add_parser(
+        "export",
+        help="export every milestone and event, history included (CSV: milestones only)",
+    )
     exp.add_argument("file", metavar="FILE", nargs="?", help="default: standard output")
     exp.add_argument(
-        "--format", choices=["json", "csv"], help="default: csv for a .csv FILE, else json"
+        "--format",
+        choices=["json", "csv"],
+        help="default: csv for a .csv FILE, else json. json holds milestones and events; csv "
+        "holds milestones only (one table per file), so events need json",
     )
     exp.set_defaults(func=cmd_export)
 

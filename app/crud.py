@@ -214,6 +214,13 @@ def bump_event_feeds(
     states = [(event.countries, event.private)]
     if was is not None:
         states.append(was)
+    bump_event_states(session, states)
+
+
+def bump_event_states(session: Session, states: Iterable[tuple[list[str], bool]]) -> None:
+    """``bump_event_feeds`` for many events at once (an import): each state is an event's
+    countries and whether it is private, before or after a write."""
+    states = list(states)
     public = [countries for countries, private in states if not private]
     private = [countries for countries, is_private in states if is_private]
     if public:

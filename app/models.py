@@ -609,10 +609,11 @@ class EventCreate(EventBase):
 
 
 def _wall_time(value: dt.datetime, zone: zoneinfo.ZoneInfo, field: str) -> dt.datetime:
-    """A naive local time in ``zone``: an aware input is converted, a skipped one refused."""
+    """A naive local time in ``zone``, to the second: an aware input is converted, a skipped
+    one refused. Whole seconds either way, so an exported wall time imports as the same value."""
+    value = value.replace(microsecond=0)
     if value.tzinfo is not None:
         return value.astimezone(zone).replace(tzinfo=None)
-    value = value.replace(microsecond=0)
     if not local_time_exists(value, zone):
         raise FieldError(
             field, f"{value.isoformat()} does not exist in {zone.key}: the clocks skip it (DST)"

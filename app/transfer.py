@@ -1,39 +1,51 @@
 """Export, import and the bundled seed data set, all in one file format.
 
-An export holds every milestone with its identity and history (id, revision, timestamps), so
-that importing it into an empty database and exporting again gives the same bytes, and feeds
-keep their UIDs and SEQUENCE numbers across a move. The seed data set ships in the same
-format: seeding is an import that never overwrites a user's edit.
+An export holds every milestone and event with its identity and history (id, revision,
+timestamps), so that importing it into an empty database and exporting again gives the same
+bytes, and feeds keep their UIDs and SEQUENCE numbers across a move. The seed data set ships
+in the same format: seeding is an import that never overwrites a user's edit.
 
-JSON is a top-level object (``{"format": "diplocal-export", "version": 1, "milestones": [...]}``)
-so that other collections can join it later, written one milestone per line for readable diffs.
-CSV holds the milestones alone, one per row under a header, with the countries space-separated
-(``CN PE``). No FastAPI here: the command line and the import endpoint call these functions with
-a session and commit themselves.
+JSON is a top-level object, ``{"format": "diplocal-export", "version": 1, "milestones": [...],
+"events": [...]}``, written one item per line for readable diffs. Collections join it as new
+keys without a new version: a reader ignores keys it does not know, and a file without
+``events`` (an older export, the seed data set) imports as it always did. CSV holds the
+milestones alone, one per row under a header, with the countries space-separated (``CN PE``):
+one table per file. Events have their own module, ``app.transfer_events``. No FastAPI here:
+the command line and the import endpoint call these functions with a session and commit
+themselves.
 """
 
 import csv
-import datetime as dt
 import io
 import json
 import re
 import uuid
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib.resources import files
 from typing import IO, Any, Literal
 
 import sqlalchemy as sa
-from pydantic import AwareDatetime, BaseModel, ValidationError, field_validator, model_validator
+from pydantic import AwareDatetime, BaseModel, field_validator, model_validator
 from sqlmodel import Field, Session, func, select
 
+from app import transfer_events
 from app.audit import Actor, record_many
 from app.crud import bump_feed_versions
 from app.db import utcnow
-from app.models import Milestone, MilestoneCreate, format_partial_date
-from app.problems import validation_errors
+from app.models import Milestone, MilestoneCreate, format_partial_date, parse_partial_date
 from app.progress import Progress
+from app.transfer_rows import (
+    Counts,
+    RowError,
+    fetch,
+    history,
+    new_history,
+    parse_rows,
+    timestamp,
+)
 
 FORMAT = "diplocal-export"
 VERSION = 1
@@ -55,6 +67,10 @@ COLUMNS = (
 # Accepted on import (an item of the API's milestone list imports as it is), never written.
 _READ_ONLY_COLUMNS = ("title_generated",)
 _REQUIRED_COLUMNS = ("kind", "date", "countries")
+
+# The arrays of a JSON export, in the order they are written and loaded: an event may
+# celebrate a milestone of the same file.
+COLLECTIONS = ("milestones", "events")
 
 Format = Literal["json", "csv"]
 
@@ -94,10 +110,6 @@ class MilestoneRecord(MilestoneCreate):
         return self
 
 
-def _timestamp(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
-
-
 def record_of(m: Milestone) -> dict[str, Any]:
     """A milestone as an export row; ``title`` is null when generated."""
     return {
@@ -111,8 +123,8 @@ def record_of(m: Milestone) -> dict[str, Any]:
         "source": m.source,
         "source_url": m.source_url,
         "confidence": m.confidence,
-        "created_at": _timestamp(m.created_at),
-        "updated_at": _timestamp(m.updated_at),
+        "created_at": timestamp(m.created_at),
+        "updated_at": timestamp(m.updated_at),
         "revision": m.revision,
     }
 
@@ -120,25 +132,40 @@ def record_of(m: Milestone) -> dict[str, Any]:
 # ---------------------------------------------------------------- export
 
 
-def write_json(records: Iterable[dict[str, Any]], out: IO[str]) -> Iterator[None]:
-    """Writes the document, yielding after each row so that ``write`` can show progress."""
-    out.write(f'{{"format": "{FORMAT}", "version": {VERSION}, "milestones": [')
+def _json_array(records: Iterable[dict[str, Any]], out: IO[str]) -> Iterator[None]:
     separator = "\n"
     for record in records:
         out.write(separator + json.dumps(record, ensure_ascii=False))
         separator = ",\n"
         yield
-    out.write("\n]}\n")
+    out.write("\n]")
 
 
-def write_csv(records: Iterable[dict[str, Any]], out: IO[str]) -> Iterator[None]:
-    """Writes a header and a row per record, yielding after each row like ``write_json``."""
+def write_json(
+    records: Iterable[dict[str, Any]],
+    out: IO[str],
+    events: Iterable[dict[str, Any]] | None = None,
+) -> Iterator[str]:
+    """Writes the document, yielding each row's collection so that ``write`` can count and
+    show progress. Without ``events`` (the seed data set) the key is left out."""
+    out.write(f'{{"format": "{FORMAT}", "version": {VERSION}, "milestones": [')
+    for _ in _json_array(records, out):
+        yield "milestones"
+    if events is not None:
+        out.write(', "events": [')
+        for _ in _json_array(events, out):
+            yield "events"
+    out.write("}\n")
+
+
+def write_csv(records: Iterable[dict[str, Any]], out: IO[str]) -> Iterator[str]:
+    """Writes a header and a row per milestone, yielding after each row like ``write_json``."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for record in records:
         row = {**record, "countries": " ".join(record["countries"])}
         writer.writerow(["" if row[c] is None else row[c] for c in COLUMNS])
-        yield
+        yield "milestones"
 
 
 def write(
@@ -146,43 +173,72 @@ def write(
     out: IO[str],
     fmt: Format = "json",
     progress: Progress | None = None,
-) -> int:
-    """Write export rows in ``fmt``; returns how many."""
-    count = 0
-    for _ in (write_json if fmt == "json" else write_csv)(records, out):
-        count += 1
+    events: Iterable[dict[str, Any]] | None = None,
+) -> Counter[str]:
+    """Write milestone rows (and, in JSON, event rows) in ``fmt``; returns how many of each."""
+    written: Counter[str] = Counter()
+    rows = write_json(records, out, events) if fmt == "json" else write_csv(records, out)
+    for collection in rows:
+        written[collection] += 1
         if progress:
             progress.update()
-    return count
+    return written
+
+
+@dataclass
+class Exported:
+    milestones: int = 0
+    events: int = 0
+    # CSV: the events a CSV file cannot hold.
+    left_out: int = 0
+    # Events that celebrate a deleted milestone, written without that link.
+    unlinked: int = 0
+
+    def summary(self, fmt: Format) -> str:
+        events = f" and {self.events} events" if fmt == "json" else ""
+        return f"exported {self.milestones} milestones{events} as {fmt}"
+
+    def notes(self) -> list[str]:
+        notes = []
+        if self.left_out:
+            notes.append(
+                f"note: CSV holds milestones only; the {self.left_out} events are not in this "
+                "file (use --format json for a complete export)"
+            )
+        if self.unlinked:
+            notes.append(
+                f"note: {self.unlinked} events celebrate a deleted milestone, which is not "
+                "exported; they are written without milestone_id and year (restore the "
+                "milestone before exporting to keep the link)"
+            )
+        return notes
 
 
 def export(
     session: Session, out: IO[str], fmt: Format = "json", progress: Progress | None = None
-) -> int:
-    """Every milestone (but deleted ones), in date order, as ``fmt``; returns how many."""
+) -> Exported:
+    """Every milestone and, in JSON, every event (but deleted ones), in date order."""
     live = select(Milestone).where(Milestone.deleted_at.is_(None))  # type: ignore[union-attr]
+    total = session.exec(select(func.count()).select_from(live.subquery())).one()
+    exported = Exported()
+    events = None
+    if fmt == "json":
+        events = transfer_events.export_rows(session)
+        total += transfer_events.count(session)
+        exported.unlinked = transfer_events.count_unlinked(session)
+    else:
+        exported.left_out = transfer_events.count(session)
     if progress:
-        progress.set_total(session.exec(select(func.count()).select_from(live.subquery())).one())
+        progress.set_total(total)
     rows = session.exec(
         live.order_by(Milestone.date, Milestone.id).execution_options(yield_per=500)
     )
-    return write((record_of(m) for m in rows), out, fmt, progress)
+    written = write((record_of(m) for m in rows), out, fmt, progress, events)
+    exported.milestones, exported.events = written["milestones"], written["events"]
+    return exported
 
 
 # ---------------------------------------------------------------- reading
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.field}: {self.message}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"line": self.line, "field": self.field, "message": self.message}
 
 
 class FileError(Exception):
@@ -241,8 +297,9 @@ def read_csv(text: str) -> list[tuple[int, dict[str, Any]]]:
 _WS = re.compile(r"[ \t\n\r]*")
 
 
-def _item_offsets(text: str) -> list[int]:
-    """Where each milestone of a valid JSON document starts, to report lines, not indexes."""
+def _item_offsets(text: str) -> dict[str, list[int]]:
+    """Where each item of each collection of a valid JSON document starts, to report lines,
+    not indexes; a bare array is milestones."""
     decoder = json.JSONDecoder()
 
     def ws(pos: int) -> int:
@@ -259,22 +316,26 @@ def _item_offsets(text: str) -> list[int]:
 
     pos = ws(0)
     if text[pos] == "[":
-        return array(pos)
-    offsets: list[int] = []
+        return {"milestones": array(pos)}
+    offsets: dict[str, list[int]] = {}
     pos = ws(pos + 1)
     while text[pos] != "}":
         key, pos = decoder.raw_decode(text, pos)
         pos = ws(ws(pos) + 1)  # past the colon
-        if key == "milestones" and text[pos] == "[":
-            offsets = array(pos)
+        if key in COLLECTIONS and text[pos] == "[":
+            offsets[key] = array(pos)
         pos = ws(decoder.raw_decode(text, pos)[1])
         if text[pos] == ",":
             pos = ws(pos + 1)
     return offsets
 
 
-def read_json(text: str) -> list[tuple[int, Any]]:
-    """Items of an export document (or of a bare array) with the line each starts on."""
+Rows = dict[str, list[tuple[int, Any]]]
+
+
+def read_json(text: str) -> Rows:
+    """The items of each collection of an export document (a bare array is milestones),
+    each with the line it starts on."""
     text = text.removeprefix("\ufeff")
     try:
         doc = json.loads(text)
@@ -285,49 +346,23 @@ def read_json(text: str) -> list[tuple[int, Any]]:
             raise FileError(1, "format", f'expected "format": "{FORMAT}"')
         if doc.get("version") != VERSION:
             raise FileError(1, "version", f"this service reads version {VERSION}")
-        items = doc.get("milestones", [])
-        if not isinstance(items, list):
-            raise FileError(1, "milestones", "expected an array")
+        collections = {key: doc.get(key, []) for key in COLLECTIONS}
+        for key, items in collections.items():
+            if not isinstance(items, list):
+                raise FileError(1, key, "expected an array")
     elif isinstance(doc, list):
-        items = doc
+        collections = {"milestones": doc, "events": []}
     else:
         raise FileError(1, "file", "expected an export object or an array of milestones")
     newlines = [m.start() for m in re.finditer("\n", text)]
-    lines = [bisect_right(newlines, offset) + 1 for offset in _item_offsets(text)]
-    if len(lines) != len(items):  # cannot happen for valid JSON; never fail over a line number
-        lines = list(range(1, len(items) + 1))
-    return list(zip(lines, items, strict=True))
-
-
-def validate(
-    rows: Iterable[tuple[int, Any]],
-) -> tuple[list[tuple[int, MilestoneRecord]], list[RowError]]:
-    """The rows that are valid, and every error of the others."""
-    good: list[tuple[int, MilestoneRecord]] = []
-    errors: list[RowError] = []
-    seen: dict[uuid.UUID, int] = {}
-    for line, raw in rows:
-        if not isinstance(raw, dict):
-            errors.append(RowError(line, "row", "expected an object of milestone fields"))
-            continue
-        if "" in raw:  # read_csv's mark for a row with more cells than columns
-            errors.append(RowError(line, "row", raw[""]))
-            continue
-        try:
-            record = MilestoneRecord.model_validate(raw)
-        except ValidationError as exc:
-            for e in validation_errors(exc.errors(include_url=False)):
-                errors.append(
-                    RowError(line, "row" if e["field"] == "body" else e["field"], e["message"])
-                )
-            continue
-        if record.id is not None:
-            if record.id in seen:
-                errors.append(RowError(line, "id", f"the same id as line {seen[record.id]}"))
-                continue
-            seen[record.id] = line
-        good.append((line, record))
-    return good, errors
+    offsets = _item_offsets(text)
+    rows: Rows = {}
+    for key, items in collections.items():
+        lines = [bisect_right(newlines, offset) + 1 for offset in offsets.get(key, [])]
+        if len(lines) != len(items):  # cannot happen for valid JSON; never fail over a line
+            lines = list(range(1, len(items) + 1))
+        rows[key] = list(zip(lines, items, strict=True))
+    return rows
 
 
 # ---------------------------------------------------------------- loading
@@ -336,17 +371,24 @@ def validate(
 class ImportRowError(BaseModel):
     line: int = Field(
         description="CSV: the line the row starts on, the header being line 1. "
-        "JSON: the line the milestone starts on."
+        "JSON: the line the milestone or event starts on."
     )
     field: str
     message: str
 
 
-class ImportReport(BaseModel):
+class ImportCounts(BaseModel):
     created: int
     updated: int
     unchanged: int
     skipped: int = Field(description="Invalid rows left out (`skip_invalid=true`).")
+
+
+class ImportReport(ImportCounts):
+    """The milestones' counts, the events' counts (JSON only; zero for CSV), and every bad
+    row of either."""
+
+    events: ImportCounts
     errors: list[ImportRowError]
 
 
@@ -356,6 +398,8 @@ class Report:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0
+    # The milestones' counts are the fields above; the events' are here.
+    events: Counts = field(default_factory=Counts)
     errors: list[RowError] = field(default_factory=list)
     # Seeding only: milestones a user edited, left as they are.
     kept: list[str] = field(default_factory=list)
@@ -373,40 +417,31 @@ class Report:
         }
 
     def summary(self, *, seed: bool = False) -> str:
-        text = ", ".join(f"{k} {v}" for k, v in self.counts().items())
-        return f"{text}, kept edits {len(self.kept)}" if seed else text
+        milestones = ", ".join(f"{k} {v}" for k, v in self.counts().items())
+        if seed:  # the data set holds milestones alone
+            return f"{milestones}, kept edits {len(self.kept)}"
+        return f"milestones: {milestones}; events: {self.events}"
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.counts(), "errors": [e.as_dict() for e in self.errors]}
+        return {
+            **self.counts(),
+            "events": self.events.as_dict(),
+            "errors": [e.as_dict() for e in self.errors],
+        }
 
 
 def _existing(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, Milestone]:
-    found: dict[uuid.UUID, Milestone] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        found.update(
-            (m.id, m) for m in session.exec(select(Milestone).where(Milestone.id.in_(chunk)))
-        )  # type: ignore[attr-defined]
-    return found
+    return {m.id: m for m in fetch(session, Milestone, Milestone.id, ids)}
 
 
 def _label(m: Milestone) -> str:
     return f"{format_partial_date(m.date, m.precision)} {m.display_title} ({m.id})"
 
 
-def _history(m: Milestone, rec: MilestoneRecord, changed: bool, now: dt.datetime) -> dict:
-    """The file's history when it has one; else what a PATCH would leave."""
-    return {
-        "created_at": rec.created_at or m.created_at,
-        "updated_at": rec.updated_at or (now if changed else m.updated_at),
-        "revision": rec.revision or (m.revision + 1 if changed else m.revision),
-    }
-
-
-def _seed_is_newer(m: Milestone, history: dict) -> bool:
+def _seed_is_newer(m: Milestone, restored: dict) -> bool:
     """The data set's row is newer than the milestone and nobody edited it since: a user's
     edit raises the revision past the data set's, or dates it after the data set's row."""
-    return history["revision"] > m.revision and history["updated_at"] >= m.updated_at
+    return restored["revision"] > m.revision and restored["updated_at"] >= m.updated_at
 
 
 def apply(
@@ -434,16 +469,7 @@ def apply(
         fields = rec.fields()
         m = existing.get(rec.id) if rec.id is not None else None
         if m is None:
-            created_at = rec.created_at or rec.updated_at or now
-            new.append(
-                {
-                    **fields,
-                    "id": rec.id or uuid.uuid4(),
-                    "created_at": created_at,
-                    "updated_at": rec.updated_at or created_at,
-                    "revision": rec.revision or 1,
-                }
-            )
+            new.append({**fields, "id": rec.id or uuid.uuid4(), **new_history(rec, now)})
             changes.append(
                 {"action": "create", "entity": "milestone", "entity_id": new[-1]["id"],
                  "after": _jsonable(new[-1])}
@@ -452,12 +478,12 @@ def apply(
             report.created += 1
         else:
             changed = any(getattr(m, k) != v for k, v in fields.items())
-            history = _history(m, rec, changed, now)
-            if seed and changed and not _seed_is_newer(m, history):
+            restored = history(m, rec, changed, now)
+            if seed and changed and not _seed_is_newer(m, restored):
                 report.kept.append(_label(m))
-            elif changed or (not seed and any(getattr(m, k) != v for k, v in history.items())):
+            elif changed or (not seed and any(getattr(m, k) != v for k, v in restored.items())):
                 before = record_of(m)
-                m.sqlmodel_update({**fields, **history})
+                m.sqlmodel_update({**fields, **restored})
                 session.add(m)
                 touched += [before["countries"], m.countries]
                 changes.append(
@@ -468,9 +494,8 @@ def apply(
             else:
                 report.unchanged += 1
         if progress:
-            progress.update(
-                created=report.created, updated=report.updated, unchanged=report.unchanged
-            )
+            counts = Counts(report.created, report.updated, report.unchanged)
+            progress.update(**counts.progress("milestones"))
     if new:
         session.exec(sa.insert(Milestone), params=new)  # type: ignore[call-overload]
     if touched:
@@ -494,22 +519,33 @@ def load(
     progress: Progress | None = None,
     actor: Actor | None = None,
 ) -> Report:
-    """Import a file's text. Atomic unless ``skip_invalid``: any bad row rejects the file, with
-    every bad row reported. Nothing is committed here."""
+    """Import a file's text: its milestones, then its events (which may celebrate those
+    milestones). Atomic unless ``skip_invalid``: any bad row rejects the file, with every bad
+    row reported. Nothing is committed here."""
     try:
-        raw = read_json(text) if fmt == "json" else read_csv(text)
+        raw = read_json(text) if fmt == "json" else {"milestones": read_csv(text), "events": []}
     except FileError as exc:
         return Report(errors=[exc.error], rejected=True, reason="the file cannot be read")
-    good, errors = validate(raw)
+    milestones, errors = parse_rows(raw["milestones"], MilestoneRecord, "milestone")
+    in_file = {r.id: parse_partial_date(r.date)[0] for _, r in milestones if r.id is not None}
+    events, event_errors = transfer_events.validate(session, raw["events"], in_file)
+    errors = sorted(errors + event_errors, key=lambda e: e.line)
+    skipped = len(raw["milestones"]) - len(milestones), len(raw["events"]) - len(events)
     if errors and not skip_invalid:
-        bad = len({e.line for e in errors})
-        reason = f"bad rows: {bad} of {len(raw)}"
-        return Report(skipped=len(raw), errors=errors, rejected=True, reason=reason)
+        reason = f"bad rows: {sum(skipped)} of {len(raw['milestones']) + len(raw['events'])}"
+        return Report(
+            skipped=len(raw["milestones"]),
+            events=Counts(skipped=len(raw["events"])),
+            errors=errors,
+            rejected=True,
+            reason=reason,
+        )
     if progress:
-        progress.set_total(len(good))
-    report = apply(session, good, seed=seed, progress=progress, actor=actor)
+        progress.set_total(len(milestones) + len(events))
+    report = apply(session, milestones, seed=seed, progress=progress, actor=actor)
+    report.events = transfer_events.apply(session, events, progress=progress, actor=actor)
     report.errors = errors
-    report.skipped = len({e.line for e in errors})
+    report.skipped, report.events.skipped = skipped
     return report
 
 

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from app.auth import create_key
 from app.config import Settings
+from app.db import create_db_engine
 from app.main import create_app
 from app.migrate import upgrade
 from app.models import Scope
@@ -57,3 +58,14 @@ def admin_key(session) -> str:
 @pytest.fixture
 def auth(admin_key) -> dict[str, str]:
     return {"Authorization": f"Bearer {admin_key}"}
+
+
+@pytest.fixture
+def other_session(template_db, tmp_path) -> Iterator[Session]:
+    """A second, empty database (to import into), apart from the app's."""
+    path = tmp_path / "other.db"
+    shutil.copyfile(template_db, path)
+    engine = create_db_engine(f"sqlite:///{path}")
+    with Session(engine) as s:
+        yield s
+    engine.dispose()

@@ -5,6 +5,11 @@ import shutil
 import subprocess
 import sys
 
+from sqlmodel import Session
+
+from app.db import create_db_engine
+from tests.factories import make_event, make_milestone
+
 
 def run(args: list[str], database_url: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DIPLOCAL_DATABASE_URL": database_url}
@@ -69,7 +74,7 @@ def test_seed_twice_then_export_import_export_gives_identical_files(template_db,
     assert run(["export", str(exported)], urls[0]).returncode == 0
     imported = run(["import", str(exported)], urls[1])
     assert imported.returncode == 0, imported.stderr
-    assert imported.stdout.startswith("created 9")
+    assert imported.stdout.startswith("milestones: created 9")
     again = run(["export", "--format", "csv"], urls[1])  # to standard output
     assert again.stdout == exported.read_text("utf-8")
 
@@ -89,7 +94,10 @@ def test_import_of_a_bad_file_names_every_bad_row_and_fails(tmp_path):
     assert "nothing was imported" in out.stderr
     skipped = run(["import", "--skip-invalid", str(bad)], url)
     assert skipped.returncode == 0
-    assert skipped.stdout.strip() == "created 1, updated 0, unchanged 0, skipped 2"
+    assert skipped.stdout.strip() == (
+        "milestones: created 1, updated 0, unchanged 0, skipped 2; "
+        "events: created 0, updated 0, unchanged 0, skipped 0"
+    )
 
 
 def test_audit_prints_who_changed_what(tmp_path):
@@ -117,3 +125,36 @@ def test_audit_prints_who_changed_what(tmp_path):
     assert "dcal_" not in out.stdout
     as_json = run(["audit", "--json", "--limit", "1"], url)
     assert as_json.stdout.count("\n") == 1 and '"action": "create"' in as_json.stdout
+
+
+def test_export_import_export_with_events_gives_identical_files(template_db, tmp_path):
+    urls = []
+    for name in ("a", "b"):
+        shutil.copyfile(template_db, tmp_path / f"{name}.db")
+        urls.append(f"sqlite:///{tmp_path / name}.db")
+    engine = create_db_engine(urls[0])
+    with Session(engine) as session:
+        ties = make_milestone(session)
+        make_event(session, milestone_id=ties.id, year=2021,
+                   organizers=[{"name": "中国驻秘鲁大使馆", "role": "embassy"}])  # fmt: skip
+        make_event(session, title="Misa", countries=["PE"], start_date="2021-07-28",
+                   visibility="private", status="cancelled")  # fmt: skip
+    engine.dispose()
+
+    exported = tmp_path / "export.json"
+    out = run(["export", str(exported)], urls[0])
+    assert out.returncode == 0, out.stderr
+    assert "exported 1 milestones and 2 events as json" in out.stderr
+    imported = run(["import", str(exported)], urls[1])
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout == (
+        "milestones: created 1, updated 0, unchanged 0, skipped 0; "
+        "events: created 2, updated 0, unchanged 0, skipped 0\n"
+    )
+    again = run(["export"], urls[1])  # to standard output
+    assert again.stdout == exported.read_text("utf-8")
+
+    as_csv = run(["export", "--format", "csv"], urls[1])
+    assert as_csv.returncode == 0 and as_csv.stdout.startswith("id,kind,date")
+    assert "CSV holds milestones only; the 2 events are not in this file" in as_csv.stderr
+    assert "csv holds milestones only" in run(["export", "--help"], urls[1]).stdout

@@ -53,6 +53,15 @@ def test_times_with_an_offset_are_converted_to_the_zone(client, auth):
     assert r.json()["starts_at"] == "2021-11-02T19:00:00-05:00"
 
 
+def test_times_are_kept_to_the_second_with_or_without_an_offset(client, auth):
+    body = {**RECEPTION, "starts_at": "2021-11-03T00:00:00.5Z", "ends_at": "2021-11-02T22:00:00.7"}
+    got = client.post("/api/v1/events", json=body, headers=auth).json()
+    assert (got["starts_at"], got["ends_at"]) == (
+        "2021-11-02T19:00:00-05:00",
+        "2021-11-02T22:00:00-05:00",
+    )
+
+
 def test_all_day_event_end_is_inclusive_and_defaults_to_start(client, auth):
     one = client.post("/api/v1/events", json=STAMP, headers=auth).json()
     assert (one["start_date"], one["end_date"], one["all_day"]) == (

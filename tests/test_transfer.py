@@ -2,30 +2,16 @@
 
 import io
 import json
-import shutil
-from collections.abc import Iterator
 
 import pytest
 from sqlmodel import Session, func, select
 
 from app import transfer
 from app.auth import create_key
-from app.db import create_db_engine
 from app.models import Milestone, MilestoneCreate, MilestonePublic, Scope
 from tests.factories import CN_PE, PE_INDEPENDENCE, make_milestone
 
 HEADER = "id,kind,date,precision,countries,title,description,source,source_url,confidence,created_at,updated_at,revision"  # noqa: E501
-
-
-@pytest.fixture
-def other_session(template_db, tmp_path) -> Iterator[Session]:
-    """A second, empty database to import into."""
-    path = tmp_path / "other.db"
-    shutil.copyfile(template_db, path)
-    engine = create_db_engine(f"sqlite:///{path}")
-    with Session(engine) as s:
-        yield s
-    engine.dispose()
 
 
 @pytest.fixture
@@ -93,7 +79,8 @@ def test_json_export_is_an_object_with_one_milestone_per_line(session, varied):
     text = export_text(session, "json")
     doc = json.loads(text)
     assert (doc["format"], doc["version"], len(doc["milestones"])) == ("diplocal-export", 1, 4)
-    assert len(text.splitlines()) == 4 + 2
+    assert doc["events"] == []  # always there: an export of a database without events
+    assert len(text.splitlines()) == 4 + 3
     first = doc["milestones"][0]
     assert list(first) == list(transfer.COLUMNS)
     assert first["date"] == "1821-07-28" and first["countries"] == ["PE"]
@@ -244,7 +231,14 @@ def test_admin_imports_csv_and_json(client, session, auth):
     csv_body = "kind,date,countries\nindependence,1821-07-28,PE\n"
     r = client.post(IMPORT, content=csv_body, headers={**auth, "Content-Type": "text/csv"})
     assert r.status_code == 200, r.text
-    assert r.json() == {"created": 1, "updated": 0, "unchanged": 0, "skipped": 0, "errors": []}
+    assert r.json() == {
+        "created": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "skipped": 0,
+        "events": {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0},
+        "errors": [],
+    }
     r = client.post(IMPORT, json=[CN_PE], headers=auth)
     assert (r.status_code, r.json()["created"]) == (200, 1)
     assert client.get("/api/v1/milestones").json()["total"] == 2

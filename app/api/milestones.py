@@ -117,7 +117,9 @@ def import_milestones(
         bool, Query(description="Load the valid rows and report the others.")
     ] = False,
 ):
-    """Import a `diplocal export` file (admin keys); all or nothing unless `skip_invalid`."""
+    """Import a `diplocal export` file (admin keys): its milestones, and in JSON its events
+    too; all or nothing unless `skip_invalid`. The answer counts the milestones at the top
+    level and the events under `events` (zero for CSV, which holds milestones only)."""
     change.require_admin()
     media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
     fmt = IMPORT_TYPES.get(media_type)
@@ -140,7 +142,8 @@ def import_milestones(
     except IntegrityError:  # a concurrent write created one of these ids first
         session.rollback()
         raise HTTPException(
-            409, "Another write created some of these milestones meanwhile; import again."
+            409,
+            "Another write created some of these milestones or events meanwhile; import again.",
         ) from None
     return report.as_dict()
 

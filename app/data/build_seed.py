@@ -316,7 +316,8 @@ def main() -> int:
     args = parser.parse_args()
     previous = {}
     if args.out.exists():
-        previous = {item["id"]: item for _, item in read_json(args.out.read_text("utf-8"))}
+        rows = read_json(args.out.read_text("utf-8"))["milestones"]
+        previous = {item["id"]: item for _, item in rows}
     now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     records = build(args.data, previous, now)
     unknown = {c for r in records for c in r["countries"] if lookup(c) is None}
