@@ -229,3 +229,12 @@ def test_serve_does_not_seed_when_turned_off(fresh_url, monkeypatch):
     assert settings.seed is False
     assert prepare_database(settings) is None
     assert milestones_in(fresh_url) == 0
+
+
+def test_a_deleted_seeded_milestone_stays_deleted_when_seeding_again(client, auth, session, seeded):
+    ties = client.get("/api/v1/milestones?pair=CN-PE&kind=diplomatic_relations").json()["items"][0]
+    assert client.delete(f"/api/v1/milestones/{ties['id']}", headers=auth).status_code == 204
+    report = transfer.seed(session)
+    session.commit()
+    assert report.created == 0
+    assert client.get(f"/api/v1/milestones/{ties['id']}").status_code == 404
