@@ -12,8 +12,8 @@ def run(args: list[str], database_url: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_keys_create_prints_the_key_alone_on_the_last_line_and_it_works(tmp_path):
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
+def test_keys_create_prints_the_key_alone_on_the_last_line_and_it_works(make_database):
+    url = make_database(migrated=False)
     out = run(["keys", "create", "--name", "me", "--scope", "admin"], url)
     assert out.returncode == 0, out.stderr
     key = out.stdout.strip().splitlines()[-1]
@@ -36,8 +36,8 @@ def test_keys_create_prints_the_key_alone_on_the_last_line_and_it_works(tmp_path
     assert run(["keys", "revoke", "me"], url).returncode == 1
 
 
-def test_keys_create_refuses_duplicates_and_bad_editor_countries(tmp_path):
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
+def test_keys_create_refuses_duplicates_and_bad_editor_countries(make_database):
+    url = make_database(migrated=False)
     assert run(["keys", "create", "--name", "a"], url).returncode == 0
     assert run(["keys", "create", "--name", "a"], url).returncode == 1
     bad = run(["keys", "create", "--name", "b", "--scope", "editor", "--countries", "CN,ZZ"], url)
@@ -45,8 +45,8 @@ def test_keys_create_refuses_duplicates_and_bad_editor_countries(tmp_path):
     assert run(["keys", "create", "--name", "c", "--scope", "editor"], url).returncode == 2
 
 
-def test_migrate_is_idempotent(tmp_path):
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
+def test_migrate_is_idempotent(make_database):
+    url = make_database(migrated=False)
     assert run(["migrate"], url).returncode == 0
     again = run(["migrate"], url)
     assert again.returncode == 0 and "up to date" in again.stdout
