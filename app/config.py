@@ -21,6 +21,20 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = Field(
         5000, ge=0, description="How long a SQLite writer waits for a lock before failing."
     )
+    db_timeout_seconds: float = Field(
+        5.0,
+        gt=0,
+        le=600,
+        description="Longest a request waits for the database: to connect, for a pooled "
+        "connection, and for each statement (PostgreSQL). Past it the request gets 503.",
+    )
+    db_retry_after: int = Field(
+        5, ge=1, description="Seconds in Retry-After when the database is unavailable (503)."
+    )
+    db_pool_size: int = Field(5, ge=1, description="PostgreSQL connections each worker keeps open.")
+    db_max_overflow: int = Field(
+        10, ge=0, description="Extra PostgreSQL connections a worker may open under load."
+    )
     feed_max_events: int = Field(
         2000,
         ge=2,
