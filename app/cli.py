@@ -31,14 +31,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from app.migrate import upgrade
 
+    if args.workers < 1:
+        print("error: --workers must be 1 or more", file=sys.stderr)
+        return 2
     settings = get_settings()
-    upgrade(settings.database_url)
+    upgrade(settings.database_url)  # once, before any worker starts
     uvicorn.run(
         "app.main:app",
         host=args.host,
         port=args.port,
         log_level=settings.log_level.lower(),
         proxy_headers=True,
+        # Each worker is a process with its own engine and feed cache; feed ETags come from
+        # versions kept in the database, so every worker sees a write at once.
+        workers=args.workers,
     )
     return 0
 
@@ -109,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="apply pending migrations, then run the HTTP service")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="worker processes (default 1; see README)"
+    )
     serve.set_defaults(func=cmd_serve)
 
     migrate = sub.add_parser("migrate", help="apply pending database migrations")
