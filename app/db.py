@@ -128,9 +128,37 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def database_unavailable(exc: BaseException) -> bool:
+    """True when ``exc`` says the database is down, restarting, overloaded or too slow (which
+    retrying later can cure), rather than that the request or the code is wrong.
+
+    That is: no pooled connection came free in time; the DBAPI's OperationalError (refused or
+    lost connections, a server shutting down or starting up, ``statement_timeout``, SQLite's
+    "database is locked" or a missing file); its InterfaceError (a connection closed under
+    it); and any error after which SQLAlchemy invalidated the connection.
+    """
+    if isinstance(exc, sa.exc.TimeoutError):
+        return True
+    if isinstance(exc, sa.exc.DBAPIError):
+        return exc.connection_invalidated or isinstance(
+            exc, sa.exc.OperationalError | sa.exc.InterfaceError
+        )
+    return False
+
+
 def get_session(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.engine) as session:
+    session = Session(request.app.state.engine)
+    try:
         yield session
+    finally:
+        try:
+            session.close()
+        except sa.exc.SQLAlchemyError as exc:
+            # The request's work is done, committed or not. A connection lost while it is
+            # released (the server restarting) is the pool's to replace; raising here, after
+            # the response has started, would only cut the client off.
+            if not database_unavailable(exc):
+                raise
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

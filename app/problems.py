@@ -17,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from app.db import database_unavailable
+
 log = logging.getLogger("diplocal")
 
 PROBLEM_JSON = "application/problem+json"
@@ -138,24 +140,6 @@ def allowed_methods(request: Request) -> list[str]:
         if match != Match.NONE:
             methods |= getattr(route, "methods", None) or set()
     return sorted(methods)
-
-
-def database_unavailable(exc: BaseException) -> bool:
-    """True when ``exc`` says the database is down, restarting, overloaded or too slow (which
-    retrying later can cure), rather than that the request or the code is wrong.
-
-    That is: no pooled connection came free in time; the DBAPI's OperationalError (refused or
-    lost connections, a server shutting down or starting up, ``statement_timeout``, SQLite's
-    "database is locked" or a missing file); its InterfaceError (a connection closed under
-    it); and any error after which SQLAlchemy invalidated the connection.
-    """
-    if isinstance(exc, sa.exc.TimeoutError):
-        return True
-    if isinstance(exc, sa.exc.DBAPIError):
-        return exc.connection_invalidated or isinstance(
-            exc, sa.exc.OperationalError | sa.exc.InterfaceError
-        )
-    return False
 
 
 def unavailable(retry_after: int, detail: str | None = None) -> ProblemResponse:

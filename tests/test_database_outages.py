@@ -121,3 +121,24 @@ def test_database_errors_that_are_bugs_stay_500(client, caplog):
     assert r.status_code == 500 and "duplicate" not in r.text
     assert any(rec.exc_info for rec in caplog.records)  # a bug keeps its traceback
     assert_unavailable(client.get("/boom/operational"))
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="terminates a PostgreSQL backend")
+def test_a_connection_lost_after_the_work_is_done_does_not_cut_the_client_off(client, database_url):
+    """A restart can cut a session off between the handler's commit and the release of its
+    connection; the client must still get the answer (here 200), not a reset connection."""
+    from app.db import SessionDep
+
+    killer = sa.create_engine(database_url, poolclass=sa.NullPool)
+
+    @client.app.get("/cut-off")
+    def cut_off(session: SessionDep):
+        pid = session.exec(sa.text("SELECT pg_backend_pid()")).scalar_one()  # type: ignore[call-overload]
+        with killer.connect() as conn:
+            conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        return {"done": True}
+
+    r = client.get("/cut-off")
+    killer.dispose()
+    assert r.status_code == 200 and r.json() == {"done": True}
+    assert client.get("/api/v1/milestones").status_code == 200  # and the pool recovered
