@@ -11,6 +11,7 @@ import itertools
 import os
 import shutil
 import socket
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -69,6 +70,8 @@ class PostgresDatabases:
         self._template: str | None = None
         self._names = itertools.count()
         self._live: set[str] = set()
+        self._background = ThreadPoolExecutor(max_workers=1)
+        self._next: Future[str] | None = None
 
     @functools.cache  # noqa: B019  (one instance per run)
     def _version(self) -> int:
@@ -91,15 +94,22 @@ class PostgresDatabases:
             upgrade(self.url_of(name))  # disposes its engine: a template must have no sessions
         return self._template
 
-    def create(self, *, migrated: bool = True) -> str:
+    def _copy_template(self) -> str:
         name = f"{self.prefix}_{next(self._names)}"
+        # FILE_COPY copies the template's few files; the default WAL_LOG strategy writes
+        # every page to the WAL, which is slower for small databases.
+        strategy = " STRATEGY FILE_COPY" if self._version() >= 150000 else ""
+        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self._template}"{strategy}')
+        return name
+
+    def create(self, *, migrated: bool = True) -> str:
         if migrated:
-            # FILE_COPY copies the template's few files; the default WAL_LOG strategy writes
-            # every page to the WAL, which is slower for small databases.
-            template = self._template_name()
-            strategy = " STRATEGY FILE_COPY" if self._version() >= 150000 else ""
-            self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"{strategy}')
+            self._template_name()
+            name = self._next.result() if self._next else self._copy_template()
+            # The next test's database is copied on the server while this test runs.
+            self._next = self._background.submit(self._copy_template)
         else:
+            name = f"{self.prefix}_{next(self._names)}"
             self._execute(f'CREATE DATABASE "{name}"')
         self._live.add(name)
         return self.url_of(name)
@@ -110,6 +120,9 @@ class PostgresDatabases:
         self._live.discard(name)
 
     def close(self) -> None:
+        if self._next is not None:
+            self._live.add(self._next.result())
+        self._background.shutdown()
         for name in [*self._live, *([self._template] if self._template else [])]:
             self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         self.admin.dispose()
