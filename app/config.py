@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -31,9 +31,9 @@ class Settings(BaseSettings):
     db_retry_after: int = Field(
         5, ge=1, description="Seconds in Retry-After when the database is unavailable (503)."
     )
-    db_pool_size: int = Field(5, ge=1, description="PostgreSQL connections each worker keeps open.")
+    db_pool_size: int = Field(5, ge=1, description="Database connections each worker keeps open.")
     db_max_overflow: int = Field(
-        10, ge=0, description="Extra PostgreSQL connections a worker may open under load."
+        10, ge=0, description="Extra database connections a worker may open under load."
     )
     feed_max_events: int = Field(
         2000,
@@ -57,6 +57,16 @@ class Settings(BaseSettings):
         "json", pattern="^(json|text)$", description="`json` (one object per line) or `text`."
     )
     log_level: str = Field("info", description="Python logging level.")
+
+    @field_validator("database_url")
+    @classmethod
+    def _psycopg(cls, url: str) -> str:
+        """``postgres://`` and ``postgresql://`` (as hosting providers write them) mean
+        psycopg 3, the driver the service ships with, not SQLAlchemy's default psycopg2."""
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url.removeprefix(prefix)
+        return url
 
 
 @lru_cache

@@ -76,3 +76,13 @@ def test_concurrent_writers_never_share_a_feed_version(client):
     with Session(engine) as s:
         versions = {v.scope: v.version for v in s.exec(select(FeedVersion))}
     assert versions == {"all": 40, "CN": 40, "PE": 40, "CN-PE": 40}
+
+
+def test_plain_postgresql_urls_mean_psycopg_3():
+    from app.config import Settings
+
+    for given in ("postgres://u:p@db:5432/cal", "postgresql://u:p@db:5432/cal"):
+        assert Settings(database_url=given).database_url == "postgresql+psycopg://u:p@db:5432/cal"
+    kept = "postgresql+psycopg://u@db/cal"
+    assert Settings(database_url=kept).database_url == kept
+    assert Settings(database_url="sqlite:///x.db").database_url == "sqlite:///x.db"
