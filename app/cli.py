@@ -67,8 +67,11 @@ def prepare_database(settings: Settings):
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    if args.workers < 1:
+        print("error: --workers must be 1 or more", file=sys.stderr)
+        return 2
     settings = get_settings()
-    prepare_database(settings)
+    prepare_database(settings)  # once, before any worker starts
     uvicorn.run(
         "app.main:app",
         host=args.host,
@@ -79,6 +82,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # access log would print private feed tokens.
         access_log=False,
         log_config=None,
+        # Each worker is a process with its own engine and feed cache; feed ETags come from
+        # versions kept in the database, so every worker sees a write at once.
+        workers=args.workers,
     )
     return 0
 
@@ -249,6 +255,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="apply pending migrations, then run the HTTP service")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="worker processes (default 1; see README)"
+    )
     serve.set_defaults(func=cmd_serve)
 
     migrate = sub.add_parser("migrate", help="apply pending database migrations")

@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -20,6 +20,20 @@ class Settings(BaseSettings):
     )
     sqlite_busy_timeout_ms: int = Field(
         5000, ge=0, description="How long a SQLite writer waits for a lock before failing."
+    )
+    db_timeout_seconds: float = Field(
+        5.0,
+        gt=0,
+        le=600,
+        description="Longest a request waits for the database: to connect, for a pooled "
+        "connection, and for each statement (PostgreSQL). Past it the request gets 503.",
+    )
+    db_retry_after: int = Field(
+        5, ge=1, description="Seconds in Retry-After when the database is unavailable (503)."
+    )
+    db_pool_size: int = Field(5, ge=1, description="Database connections each worker keeps open.")
+    db_max_overflow: int = Field(
+        10, ge=0, description="Extra database connections a worker may open under load."
     )
     feed_max_events: int = Field(
         2000,
@@ -49,6 +63,16 @@ class Settings(BaseSettings):
         "first run shows real dates. Tests and benchmarks that need an empty database turn it "
         "off.",
     )
+
+    @field_validator("database_url")
+    @classmethod
+    def _psycopg(cls, url: str) -> str:
+        """``postgres://`` and ``postgresql://`` (as hosting providers write them) mean
+        psycopg 3, the driver the service ships with, not SQLAlchemy's default psycopg2."""
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url.removeprefix(prefix)
+        return url
 
 
 @lru_cache

@@ -153,7 +153,9 @@ def events_query(
         stmt = stmt.where(Event.end_date >= start)
     if end is not None:
         stmt = stmt.where(Event.start_date <= end)
-    return stmt.order_by(Event.start_date, Event.starts_at, Event.id)
+    # All-day events (no ``starts_at``) first on their day. Explicit, because SQLite sorts
+    # NULLs first and PostgreSQL last.
+    return stmt.order_by(Event.start_date, Event.starts_at.nulls_first(), Event.id)  # type: ignore[union-attr]
 
 
 def visible_events(key: ApiKey | None) -> sa.ColumnElement[bool]:

@@ -13,7 +13,7 @@ from app.api import anniversaries, audit, countries, events, feed_tokens, feeds,
 from app.api.deps import get_and_head
 from app.cache import FeedCache
 from app.config import Settings, get_settings
-from app.db import create_db_engine
+from app.db import engine_for
 from app.middleware import BodyLimit, RequestContext, configure_logging
 from app.migrate import is_migrated
 
@@ -39,9 +39,7 @@ cites. Independence and national days: Wikipedia,
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_format)
-    engine = create_db_engine(
-        settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms
-    )
+    engine = engine_for(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -96,16 +94,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @get_and_head(app.router, "/readyz", tags=["health"])
     def readyz(request: Request):
         """The database is reachable and fully migrated; 503 otherwise."""
+        retry_after = request.app.state.settings.db_retry_after
         try:
             migrated = is_migrated(request.app.state.engine)
         except sa.exc.SQLAlchemyError as exc:
             log.warning("readiness check: database unreachable: %s", exc.__class__.__name__)
-            return problems.problem(
-                503, "The database is unreachable.", headers={"Retry-After": "5"}
-            )
+            return problems.unavailable(retry_after, "The database is unreachable.")
         if not migrated:
-            return problems.problem(503, "The database is not migrated: run 'diplocal migrate'.")
-        return JSONResponse({"status": "ready"})
+            return problems.unavailable(
+                retry_after, "The database is not migrated: run 'diplocal migrate'."
+            )
+        return JSONResponse({"status": "ready"}, headers={"Cache-Control": "no-store"})
 
     return app
 

@@ -9,12 +9,15 @@ from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
 
+import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
+
+from app.db import database_unavailable
 
 log = logging.getLogger("diplocal")
 
@@ -139,6 +142,16 @@ def allowed_methods(request: Request) -> list[str]:
     return sorted(methods)
 
 
+def unavailable(retry_after: int, detail: str | None = None) -> ProblemResponse:
+    """503 with ``Retry-After`` (RFC 9110 §10.2.3), never cached by a proxy or CDN: the next
+    request may well succeed."""
+    return problem(
+        503,
+        detail or f"The database is unavailable; try again in {retry_after} seconds.",
+        headers={"Retry-After": str(retry_after), "Cache-Control": "no-store"},
+    )
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):
@@ -162,3 +175,18 @@ def install(app: FastAPI) -> None:
         # Logged with its traceback for the operator; the client sees no internals.
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem(500, "An unexpected error occurred; it has been logged.")
+
+    @app.exception_handler(sa.exc.SQLAlchemyError)
+    async def _database(request: Request, exc: Exception):
+        if not database_unavailable(exc):  # a bug or a constraint: a 500, with its traceback
+            return await _unexpected(request, exc)
+        # An outage is not a bug: one line, no traceback; the client may retry.
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        log.warning(
+            "database unavailable on %s %s: %s: %s",
+            request.method,
+            request.url.path,
+            exc.__class__.__name__,
+            reason[0] if reason else "",
+        )
+        return unavailable(request.app.state.settings.db_retry_after)

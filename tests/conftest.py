@@ -1,13 +1,13 @@
 """Each test gets a fresh, fully migrated database and an app bound to it.
 
-Migrating takes a while, so the suite migrates one template database once and copies it for
-every test.
+The suite runs on SQLite by default, and on PostgreSQL when ``DIPLOCAL_TEST_DATABASE_URL``
+names a server (see ``tests/databases.py``); CI runs it on both.
 """
 
-import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -15,22 +15,39 @@ from app.auth import create_key
 from app.config import Settings
 from app.db import create_db_engine
 from app.main import create_app
-from app.migrate import upgrade
 from app.models import Scope
+from tests.databases import ENGINE_NAME, SERVER_URL, Databases, open_databases
+
+
+def pytest_report_header(config) -> str:
+    where = sa.make_url(SERVER_URL).render_as_string() if SERVER_URL else "a file per test"
+    return f"database engine: {ENGINE_NAME} ({where})"
 
 
 @pytest.fixture(scope="session")
-def template_db(tmp_path_factory) -> str:
-    path = tmp_path_factory.mktemp("template") / "template.db"
-    upgrade(f"sqlite:///{path}")
-    return str(path)
+def databases(tmp_path_factory) -> Iterator[Databases]:
+    dbs = open_databases(tmp_path_factory.mktemp("databases"))
+    yield dbs
+    dbs.close()
 
 
 @pytest.fixture
-def database_url(template_db, tmp_path) -> str:
-    path = tmp_path / "test.db"
-    shutil.copyfile(template_db, path)
-    return f"sqlite:///{path}"
+def make_database(databases) -> Iterator[Callable[..., str]]:
+    """Makes more databases for one test (``migrated=False``: empty); all dropped after it."""
+    made: list[str] = []
+
+    def make(*, migrated: bool = True) -> str:
+        made.append(databases.create(migrated=migrated))
+        return made[-1]
+
+    yield make
+    for url in made:
+        databases.drop(url)
+
+
+@pytest.fixture
+def database_url(make_database) -> str:
+    return make_database()
 
 
 @pytest.fixture
@@ -61,11 +78,9 @@ def auth(admin_key) -> dict[str, str]:
 
 
 @pytest.fixture
-def other_session(template_db, tmp_path) -> Iterator[Session]:
+def other_session(make_database) -> Iterator[Session]:
     """A second, empty database (to import into), apart from the app's."""
-    path = tmp_path / "other.db"
-    shutil.copyfile(template_db, path)
-    engine = create_db_engine(f"sqlite:///{path}")
+    engine = create_db_engine(make_database())
     with Session(engine) as s:
         yield s
     engine.dispose()

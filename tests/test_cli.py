@@ -1,7 +1,6 @@
 """The diplocal command, run as a user would run it."""
 
 import os
-import shutil
 import subprocess
 import sys
 
@@ -18,8 +17,8 @@ def run(args: list[str], database_url: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_keys_create_prints_the_key_alone_on_the_last_line_and_it_works(tmp_path):
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
+def test_keys_create_prints_the_key_alone_on_the_last_line_and_it_works(make_database):
+    url = make_database(migrated=False)
     out = run(["keys", "create", "--name", "me", "--scope", "admin"], url)
     assert out.returncode == 0, out.stderr
     key = out.stdout.strip().splitlines()[-1]
@@ -42,8 +41,8 @@ def test_keys_create_prints_the_key_alone_on_the_last_line_and_it_works(tmp_path
     assert run(["keys", "revoke", "me"], url).returncode == 1
 
 
-def test_keys_create_refuses_duplicates_and_bad_editor_countries(tmp_path):
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
+def test_keys_create_refuses_duplicates_and_bad_editor_countries(make_database):
+    url = make_database(migrated=False)
     assert run(["keys", "create", "--name", "a"], url).returncode == 0
     assert run(["keys", "create", "--name", "a"], url).returncode == 1
     bad = run(["keys", "create", "--name", "b", "--scope", "editor", "--countries", "CN,ZZ"], url)
@@ -51,18 +50,15 @@ def test_keys_create_refuses_duplicates_and_bad_editor_countries(tmp_path):
     assert run(["keys", "create", "--name", "c", "--scope", "editor"], url).returncode == 2
 
 
-def test_migrate_is_idempotent(tmp_path):
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
+def test_migrate_is_idempotent(make_database):
+    url = make_database(migrated=False)
     assert run(["migrate"], url).returncode == 0
     again = run(["migrate"], url)
     assert again.returncode == 0 and "up to date" in again.stdout
 
 
-def test_seed_twice_then_export_import_export_gives_identical_files(template_db, tmp_path):
-    urls = []
-    for name in ("a", "b"):
-        shutil.copyfile(template_db, tmp_path / f"{name}.db")
-        urls.append(f"sqlite:///{tmp_path / name}.db")
+def test_seed_twice_then_export_import_export_gives_identical_files(make_database, tmp_path):
+    urls = [make_database(), make_database()]
     first = run(["seed"], urls[0])
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith("created 9") and "seed: done" in first.stderr  # log, no bar
@@ -127,11 +123,8 @@ def test_audit_prints_who_changed_what(tmp_path):
     assert as_json.stdout.count("\n") == 1 and '"action": "create"' in as_json.stdout
 
 
-def test_export_import_export_with_events_gives_identical_files(template_db, tmp_path):
-    urls = []
-    for name in ("a", "b"):
-        shutil.copyfile(template_db, tmp_path / f"{name}.db")
-        urls.append(f"sqlite:///{tmp_path / name}.db")
+def test_export_import_export_with_events_gives_identical_files(make_database, tmp_path):
+    urls = [make_database(), make_database()]
     engine = create_db_engine(urls[0])
     with Session(engine) as session:
         ties = make_milestone(session)

@@ -120,10 +120,8 @@ def test_importing_an_exported_event_twice_creates_nothing_new(client, auth, ses
 
 
 def test_export_then_import_into_another_database_reproduces_the_event(
-    client, session, tmp_path, template_db
+    client, session, make_database
 ):
-    import shutil
-
     from fastapi.testclient import TestClient
     from sqlmodel import Session
 
@@ -133,9 +131,7 @@ def test_export_then_import_into_another_database_reproduces_the_event(
     from app.models import Scope
 
     _, _, symposium, stamp, _ = programme(session)
-    other_db = tmp_path / "other.db"
-    shutil.copyfile(template_db, other_db)
-    with TestClient(create_app(Settings(database_url=f"sqlite:///{other_db}"))) as other:
+    with TestClient(create_app(Settings(database_url=make_database()))) as other:
         with Session(other.app.state.engine) as s:
             key = create_key(s, "admin", Scope.admin)[1]
         headers = {"Authorization": f"Bearer {key}", "Content-Type": "text/calendar"}

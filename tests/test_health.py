@@ -2,6 +2,7 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.main import create_app
+from tests.databases import unreachable_url
 
 
 def test_healthz_and_readyz_on_a_migrated_database(client):
@@ -10,8 +11,8 @@ def test_healthz_and_readyz_on_a_migrated_database(client):
     assert client.head("/healthz").status_code == 200
 
 
-def test_readyz_is_503_on_an_unmigrated_database(tmp_path):
-    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'empty.db'}"))
+def test_readyz_is_503_on_an_unmigrated_database(make_database):
+    app = create_app(Settings(database_url=make_database(migrated=False)))
     with TestClient(app) as c:
         r = c.get("/readyz")
         assert r.status_code == 503
@@ -20,7 +21,7 @@ def test_readyz_is_503_on_an_unmigrated_database(tmp_path):
 
 
 def test_readyz_is_503_when_the_database_is_unreachable(tmp_path):
-    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'missing' / 'x.db'}"))
+    app = create_app(Settings(database_url=unreachable_url(tmp_path)))
     with TestClient(app) as c:
         r = c.get("/readyz")
         assert r.status_code == 503

@@ -2,7 +2,6 @@
 
 import importlib.util
 import json
-import shutil
 
 import pytest
 from sqlmodel import Session, func, select
@@ -188,10 +187,8 @@ def test_a_changed_data_set_never_overwrites_an_edit(client, session, seeded, au
 
 
 @pytest.fixture
-def fresh_url(template_db, tmp_path) -> str:
-    path = tmp_path / "fresh.db"
-    shutil.copyfile(template_db, path)
-    return f"sqlite:///{path}"
+def fresh_url(make_database) -> str:
+    return make_database()
 
 
 def milestones_in(url: str) -> int:
