@@ -98,6 +98,33 @@ def cmd_keys_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    import time
+
+    from sqlmodel import func
+
+    from app import demo
+    from app.models import Milestone
+
+    engine = _engine()
+    with Session(engine) as session:
+        existing = session.exec(select(func.count()).select_from(Milestone)).one()
+    if existing and not args.add:
+        print(
+            f"error: the database holds {existing} milestones already; demo data goes into an "
+            "empty database (or pass --add with another --seed)",
+            file=sys.stderr,
+        )
+        return 1
+    started = time.perf_counter()
+    counts = demo.generate(engine, milestones=args.milestones, events=args.events, seed=args.seed)
+    print(
+        f"added {counts.milestones} milestones and {counts.events} events "
+        f"({counts.scopes} feed scopes) in {time.perf_counter() - started:.1f} s"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="diplocal",
@@ -113,6 +140,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     migrate = sub.add_parser("migrate", help="apply pending database migrations")
     migrate.set_defaults(func=cmd_migrate)
+
+    demo = sub.add_parser(
+        "demo-data", help="fill the database with deterministic fake milestones and events"
+    )
+    demo.add_argument("--milestones", type=int, default=1000, help="how many (default 1000)")
+    demo.add_argument("--events", type=int, default=100, help="how many (default 100)")
+    demo.add_argument("--seed", type=int, default=1, help="same seed, same rows (default 1)")
+    demo.add_argument("--add", action="store_true", help="add to a database that has data")
+    demo.set_defaults(func=cmd_demo_data)
 
     keys = sub.add_parser("keys", help="manage API keys")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)
@@ -137,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     if args.command in ("migrate", "serve"):
         logging.getLogger("alembic.runtime.migration").setLevel(logging.INFO)
-    if args.command in ("keys",):
+    if args.command in ("keys", "demo-data"):
         from app.migrate import upgrade
 
         upgrade(get_settings().database_url)  # a key can be made before the first serve
