@@ -2,6 +2,7 @@
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -11,7 +12,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from app import anniversaries as engine
 from app import countries as country_data
-from app.anniversaries import Anniversary, Precision
+from app.anniversaries import Anniversary
 from app.db import utcnow
 from app.models import Country, Event, FeedVersion, Milestone
 
@@ -86,20 +87,113 @@ def milestones_query(
     return stmt
 
 
-def _window_clause(start: dt.date, end: dt.date) -> sa.ColumnElement[bool] | None:
-    """Narrows milestones to those that can have an anniversary in the window, using the
-    (month, day) index instead of reading every milestone; None when all can."""
-    ranges = engine.month_day_ranges(start, end)
-    if ranges is None:
-        return None
-    md = sa.tuple_(Milestone.month, Milestone.day)
-    day_clauses = [md.between(sa.tuple_(*a), sa.tuple_(*b)) for a, b in ranges]
-    months = sorted({m for a, b in ranges for m in range(a[0], b[0] + 1)})
-    return sa.or_(
-        sa.and_(Milestone.precision == Precision.day.value, sa.or_(*day_clauses)),
-        sa.and_(Milestone.precision == Precision.month.value, Milestone.month.in_(months)),  # type: ignore[union-attr]
-        Milestone.precision == Precision.year.value,
+def _year_select(
+    year: int,
+    start: dt.date,
+    end: dt.date,
+    *,
+    country: str | None,
+    pair: tuple[str, str] | None,
+    kinds: Iterable[str] | None,
+    jubilee_only: bool,
+    dated_only: bool,
+) -> sa.Select:
+    """The anniversaries that fall in ``year`` within ``start``..``end``, one row each, with
+    the columns they sort by.
+
+    The same rules as ``app.anniversaries`` (which the tests hold it to), written so that the
+    database reads one index instead of every milestone: the origin is before ``year``; a
+    day-precision origin's (month, day) lies in the segment, where 29 February counts as
+    28 February in common years; a month-precision origin's month overlaps it; a
+    year-precision origin is in every year. ``month`` is NULL exactly for year precision and
+    ``day`` exactly for month and year precision (``MilestoneCreate.fields``), so the index
+    alone tells them apart.
+    """
+    first, last = max(start, dt.date(year, 1, 1)), min(end, dt.date(year, 12, 31))
+    a, b = (first.month, first.day), (last.month, last.day)
+    common = not engine.is_leap(year)
+    if common and b == (2, 28):
+        b = (2, 29)  # observed on 28 February
+    m, d = Milestone.month, Milestone.day
+    if (a, b) == ((1, 1), (12, 31)):
+        dated: sa.ColumnElement[bool] = d.is_not(None)  # type: ignore[union-attr]
+    else:
+        # Row values compare by their first differing member, so (4, NULL) is between (3, 1)
+        # and (5, 1): the day test keeps month-precision origins out.
+        dated = sa.and_(d.is_not(None), sa.tuple_(m, d).between(sa.tuple_(*a), sa.tuple_(*b)))  # type: ignore[union-attr]
+    terms = [dated]
+    if not dated_only:
+        terms += [
+            sa.and_(d.is_(None), m.between(a[0], b[0])),  # type: ignore[union-attr]
+            m.is_(None),  # type: ignore[union-attr]
+        ]
+    day_key = sa.case((sa.and_(m == 2, d == 29), 28), else_=d) if common else d
+    stmt = select(
+        Milestone.id,
+        sa.literal(year, sa.Integer).label("year"),
+        sa.func.coalesce(m, 1).label("month_key"),
+        sa.func.coalesce(day_key, 1).label("day_key"),
+        sa.case((d.is_(None), 1), else_=0).label("undated"),  # type: ignore[union-attr]
+    ).where(
+        Milestone.date < dt.date(year, 1, 1),
+        sa.or_(*terms),
+        *involving(country, pair),
     )
+    if kinds is not None:
+        stmt = stmt.where(Milestone.kind.in_(sorted(kinds)))  # type: ignore[attr-defined]
+    if jubilee_only:
+        stmt = stmt.where((year - sa.extract("year", Milestone.date)) % 5 == 0)
+    return stmt
+
+
+def _anniversary_rows(
+    start: dt.date,
+    end: dt.date,
+    *,
+    country: str | None,
+    pair: tuple[str, str] | None,
+    kinds: Iterable[str] | None,
+    jubilee_only: bool,
+    dated_only: bool,
+) -> sa.Subquery | None:
+    """One row per anniversary in the window: (id, year, month_key, day_key, undated)."""
+    if end < start:
+        return None
+    wanted = tuple(sorted(kinds)) if kinds is not None else None
+    return _rows(start, end, country, pair, wanted, jubilee_only, dated_only)
+
+
+@lru_cache(maxsize=256)
+def _rows(start, end, country, pair, kinds, jubilee_only, dated_only) -> sa.Subquery:
+    # Building the statement costs about as much as counting a thousand rows, and a count
+    # and a page, or the same window polled again, need the same one: it is immutable.
+    filters = {"country": country, "pair": pair, "kinds": kinds, "jubilee_only": jubilee_only}
+    selects = [
+        _year_select(y, start, end, dated_only=dated_only, **filters)
+        for y in range(start.year, end.year + 1)
+    ]
+    return sa.union_all(*selects).subquery("anniversary")
+
+
+def count_anniversaries(
+    session: Session,
+    start: dt.date,
+    end: dt.date,
+    *,
+    country: str | None = None,
+    pair: tuple[str, str] | None = None,
+    kinds: Iterable[str] | None = None,
+    jubilee_only: bool = False,
+    dated_only: bool = False,
+) -> int:
+    """How many anniversaries ``anniversaries`` would return, counted by the database."""
+    rows = _anniversary_rows(
+        start, end, country=country, pair=pair, kinds=kinds, jubilee_only=jubilee_only,
+        dated_only=dated_only,
+    )  # fmt: skip
+    if rows is None:
+        return 0
+    return session.execute(select(sa.func.count()).select_from(rows)).scalar_one()
 
 
 def anniversaries(
@@ -111,16 +205,43 @@ def anniversaries(
     pair: tuple[str, str] | None = None,
     kinds: Iterable[str] | None = None,
     jubilee_only: bool = False,
+    dated_only: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+    descending: bool = False,
 ) -> list[Anniversary[Milestone]]:
-    """The anniversaries in ``start``..``end`` of the milestones that match, in date order."""
-    stmt = milestones_query(country=country, pair=pair, kinds=kinds).where(
-        Milestone.date < dt.date(end.year, 1, 1)  # no anniversary before the first year
-    )
-    window = _window_clause(start, end)
-    if window is not None:
-        stmt = stmt.where(window)
-    rows = session.exec(stmt.order_by(Milestone.id)).all()
-    return engine.anniversaries(rows, start, end, jubilee_only=jubilee_only)
+    """The anniversaries in ``start``..``end`` of the milestones that match, in date order
+    (ties by milestone id; undated ones at the start of their month or year, after the dated).
+
+    The database orders them and cuts the page (``limit``, ``offset``; ``descending`` from the
+    last day, ties still by id), so only the milestones on the page are loaded.
+    ``dated_only`` leaves out origins known only to the month or year, which have no day to
+    put in a calendar.
+    """
+    rows = _anniversary_rows(
+        start, end, country=country, pair=pair, kinds=kinds, jubilee_only=jubilee_only,
+        dated_only=dated_only,
+    )  # fmt: skip
+    if rows is None or limit == 0:
+        return []
+    keys = [rows.c.year, rows.c.month_key, rows.c.day_key, rows.c.undated]
+    order = [k.desc() for k in keys] if descending else keys
+    stmt = select(rows.c.id, rows.c.year).order_by(*order, rows.c.id)
+    if limit is not None or offset:
+        stmt = stmt.limit(limit).offset(offset)
+    found = session.execute(stmt).all()
+    by_id: dict[object, Milestone] = {}
+    ids = list({milestone_id for milestone_id, _ in found})
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        by_id |= {m.id: m for m in session.exec(select(Milestone).where(Milestone.id.in_(chunk)))}  # type: ignore[attr-defined]
+    result = []
+    for milestone_id, year in found:
+        m = by_id[milestone_id]
+        first = max(start, dt.date(year, 1, 1))
+        last = min(end, dt.date(year, 12, 31))
+        result += engine.anniversaries_of(m, first, last)
+    return result
 
 
 def event_text_match(q: str) -> sa.ColumnElement[bool]:
