@@ -4,6 +4,7 @@ Entries are keyed by a validator computed from the data version and the query, s
 can never be served for changed data: a write changes the key, and the old entry just ages out.
 """
 
+import datetime as dt
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -13,9 +14,13 @@ from dataclasses import dataclass
 class Entry:
     etag: str
     body: bytes
-    gzipped: bytes
+    gzipped: bytes  # compressed once, when built
     truncated: bool
-    built_on: str  # ISO date; a truncated feed depends on the day it was built
+    built_on: dt.date  # a truncated feed depends on the day it was built
+    last_modified: dt.datetime
+    # The header lines of a 200 for each representation, encoded once.
+    headers: tuple[tuple[bytes, bytes], ...] = ()
+    gzip_headers: tuple[tuple[bytes, bytes], ...] = ()
 
     @property
     def size(self) -> int:

@@ -304,6 +304,17 @@ def feed_scopes(countries: list[str]) -> set[str]:
     return scopes
 
 
+def celebrating_countries(session: Session, milestone_id: object) -> list[list[str]]:
+    """The countries of the events that celebrate a milestone: their VEVENTs name it
+    ("Celebrates: ...", RELATED-TO), and they may be in other feeds than the milestone."""
+    rows = session.exec(
+        select(Event.country_a, Event.country_b)
+        .where(Event.milestone_id == milestone_id)
+        .distinct()
+    )
+    return [[a] if b is None else [a, b] for a, b in rows]
+
+
 def bump_feed_versions(session: Session, *country_lists: list[str]) -> None:
     """Mark the feeds that a write touches as changed, in the write's own transaction.
 

@@ -226,20 +226,23 @@ def render(
     events: Sequence[Event] = (),
     milestones: Mapping[object, Milestone] | None = None,
     years: tuple[int, int] | None = None,
+    total: int | None = None,
 ) -> tuple[bytes, bool]:
     """The feed as UTF-8 bytes, and whether it was truncated to ``cap`` events.
 
     Anniversaries and events are ordered by day. A cancelled event stays in the feed with
     ``STATUS:CANCELLED`` so that clients that have it remove it (RFC 5545 §3.8.1.11).
+    ``total`` is how many items the feed would hold, when ``found`` and ``events`` are only
+    those that can be nearest to ``today`` (at least ``cap - 1`` of them).
     """
     items: list[tuple[dt.date, object]] = [(a.date, a) for a in found if a.date is not None]
     items += [(e.start_date, e) for e in events]
     items.sort(key=lambda item: item[0])  # stable: anniversaries first on a shared day
     components = []
-    truncated = len(items) > cap
+    total = len(items) if total is None else total
+    truncated = total > cap
     if truncated:
-        total = len(items)
-        nearest = sorted(range(total), key=lambda i: (abs((items[i][0] - today).days), i))
+        nearest = sorted(range(len(items)), key=lambda i: (abs((items[i][0] - today).days), i))
         items = [items[i] for i in sorted(nearest[: cap - 1])]
         stamp = max(
             (getattr(obj, "updated_at", None) or obj.milestone.updated_at for _, obj in items),  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ from app.cache import FeedCache
 from app.config import Settings, get_settings
 from app.db import create_db_engine
 from app.migrate import is_migrated
+from app.versions import FeedVersions
 
 log = logging.getLogger("diplocal")
 
@@ -31,9 +32,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms
     )
 
+    versions = FeedVersions(engine)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         yield
+        versions.close()
         engine.dispose()
 
     app = FastAPI(
@@ -45,8 +49,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.feed_cache = FeedCache(settings.feed_cache_bytes)
+    app.state.feed_versions = versions
+    app.state.feeds_building = {}  # feeds being built, by cache key and day
     problems.install(app)
 
+    # Feeds first: routes are matched in order, and calendar apps poll feeds far more often
+    # than anything else is called (each route tried before costs every poll a few µs).
+    app.include_router(feeds.router)
     api = APIRouter(prefix="/api/v1")
     api.include_router(countries.router)
     api.include_router(milestones.router)
@@ -54,7 +63,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(events.router)
     api.include_router(feeds.discovery)
     app.include_router(api)
-    app.include_router(feeds.router)
 
     @get_and_head(app.router, "/healthz", tags=["health"])
     def healthz():

@@ -7,7 +7,7 @@ from sqlmodel import func, select
 
 from app.api.deps import PagingDep, PlaceFilterDep, public_url
 from app.auth import WriterDep, require_countries
-from app.crud import bump_feed_versions, milestones_query
+from app.crud import bump_feed_versions, celebrating_countries, milestones_query
 from app.db import SessionDep, utcnow
 from app.models import (
     Milestone,
@@ -19,6 +19,9 @@ from app.models import (
 from app.problems import from_pydantic, invalid
 
 router = APIRouter(prefix="/milestones", tags=["milestones"])
+
+# The fields an event's VEVENT takes from the milestone it celebrates (app/feeds.py).
+CELEBRATED_AS = ("kind", "date", "country_a", "country_b", "title")
 
 
 def get_milestone(milestone_id: uuid.UUID, session: SessionDep) -> Milestone:
@@ -103,11 +106,14 @@ def update_milestone(
     fields = validated.fields()
     if any(getattr(milestone, k) != v for k, v in fields.items()):
         before = milestone.countries
+        # Events that celebrate it say what they celebrate, from these fields.
+        named = any(getattr(milestone, k) != fields[k] for k in CELEBRATED_AS)
+        celebrating = celebrating_countries(session, milestone.id) if named else []
         milestone.sqlmodel_update(fields)
         milestone.revision += 1
         milestone.updated_at = utcnow()
         session.add(milestone)
-        bump_feed_versions(session, before, milestone.countries)
+        bump_feed_versions(session, before, milestone.countries, *celebrating)
         session.commit()
         session.refresh(milestone)
     return MilestonePublic.of(milestone)
@@ -117,6 +123,7 @@ def update_milestone(
 def delete_milestone(milestone: MilestoneDep, session: SessionDep, key: WriterDep):
     """Delete a milestone."""
     require_countries(key, milestone.countries)
-    bump_feed_versions(session, milestone.countries)
+    # Its celebrations lose their link to it (ON DELETE SET NULL), in whatever feeds they are.
+    bump_feed_versions(session, milestone.countries, *celebrating_countries(session, milestone.id))
     session.delete(milestone)
     session.commit()
