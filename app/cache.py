@@ -1,7 +1,8 @@
-"""A small in-process LRU of built feeds, bounded in bytes.
+"""Small in-process LRUs, bounded in bytes: built feeds, and the VEVENTs they are made of.
 
-Entries are keyed by a validator computed from the data version and the query, so an entry
-can never be served for changed data: a write changes the key, and the old entry just ages out.
+Feed entries are keyed by a validator computed from the data version and the query, and
+VEVENTs by the identity and revision of what they show, so neither can be served for changed
+data: a write changes the key, and the old entry just ages out.
 """
 
 import datetime as dt
@@ -25,6 +26,42 @@ class Entry:
     @property
     def size(self) -> int:
         return len(self.body) + len(self.gzipped)
+
+
+class PieceCache:
+    """Serialised VEVENTs by what they depend on: a rebuild after a change serialises only
+    the events that changed, and assembles the feed from the others (GUIDE.md, "Performance")."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._pieces: OrderedDict[tuple, str] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> str | None:
+        with self._lock:
+            piece = self._pieces.get(key)
+            if piece is not None:
+                self._pieces.move_to_end(key)
+            return piece
+
+    def put(self, key: tuple, piece: str) -> None:
+        with self._lock:
+            if key in self._pieces:
+                return
+            self._pieces[key] = piece
+            self._bytes += len(piece)
+            while self._bytes > self.max_bytes:
+                _, evicted = self._pieces.popitem(last=False)
+                self._bytes -= len(evicted)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pieces.clear()
+            self._bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._pieces)
 
 
 class FeedCache:
