@@ -194,11 +194,8 @@ def build_entry(
         if total <= cap:
             found = crud.anniversaries(session, q.start, q.end, **where)
         else:
-            yesterday = day - dt.timedelta(days=1)
-            before = crud.anniversaries(
-                session, q.start, min(q.end, yesterday), limit=cap - 1, descending=True, **where
-            )
-            after = crud.anniversaries(session, max(q.start, day), q.end, limit=cap - 1, **where)
+            before = _nearest(session, q, day, cap - 1, where, after=False)
+            after = _nearest(session, q, day, cap - 1, where, after=True)
             found = sorted(before, key=lambda a: (a.date, a.milestone.id)) + after
     info = feeds.FeedInfo(
         scope=feed.scope, name=feed.name, description=feed.description, url=url,
@@ -220,6 +217,31 @@ def build_entry(
             feed, etag, last_modified, len(gzipped), gz=True, max_age=max_age
         ),
     )  # fmt: skip  # fmt: skip
+
+
+def _nearest(session: Session, q: FeedQuery, day: dt.date, n: int, where: dict, *, after: bool):
+    """The ``n`` anniversaries nearest to ``day`` on one side of it (from ``day`` on, or
+    before it, nearest first), looked for in windows that grow from a week: the database then
+    reads a few days of the index, not every year of the window."""
+    span = 7
+    while True:
+        if after:
+            start = max(q.start, day)
+            end = min(q.end, start + dt.timedelta(days=span))
+            whole = end >= q.end
+        else:
+            end = min(q.end, day - ONE_DAY)
+            start = max(q.start, end - dt.timedelta(days=span))
+            whole = start <= q.start
+        if end < start:
+            return []
+        found = crud.anniversaries(session, start, end, limit=n, descending=not after, **where)
+        if len(found) >= n or whole:
+            return found
+        span *= 4
+
+
+ONE_DAY = dt.timedelta(days=1)
 
 
 def daily_etag(key: str, day: dt.date) -> str:
