@@ -14,8 +14,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True, slots=True)
 class Entry:
     etag: str
-    body: bytes
-    gzipped: bytes  # compressed once, when built
+    gzipped: bytes  # the feed, compressed once when built, and kept so
+    length: int  # of the feed uncompressed
     truncated: bool
     built_on: dt.date  # a truncated feed depends on the day it was built
     last_modified: dt.datetime
@@ -25,12 +25,16 @@ class Entry:
 
     @property
     def size(self) -> int:
-        return len(self.body) + len(self.gzipped)
+        return len(self.gzipped) + 600  # and the object, its headers and the key
+
+
+OVERHEAD = 250  # bytes of a PieceCache entry besides its text: key tuple, ordered-dict node
 
 
 class PieceCache:
     """Serialised VEVENTs by what they depend on: a rebuild after a change serialises only
-    the events that changed, and assembles the feed from the others (GUIDE.md, "Performance")."""
+    the events that changed, and assembles the feed from the others (GUIDE.md, "Performance").
+    Each piece counts with its key and bookkeeping (about 250 bytes besides its text)."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
@@ -50,10 +54,10 @@ class PieceCache:
             if key in self._pieces:
                 return
             self._pieces[key] = piece
-            self._bytes += len(piece)
+            self._bytes += len(piece) + OVERHEAD
             while self._bytes > self.max_bytes:
                 _, evicted = self._pieces.popitem(last=False)
-                self._bytes -= len(evicted)
+                self._bytes -= len(evicted) + OVERHEAD
 
     def clear(self) -> None:
         with self._lock:

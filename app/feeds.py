@@ -29,8 +29,8 @@ from app.wording import anniversary_title
 PRODID = f"-//diplomatic-calendar//diplocal {__version__}//EN"
 # Each VEVENT is serialised once per revision of what it shows (and base URL): the key holds
 # the revision and last change of the milestone or event, and of the milestone an event
-# celebrates, which every write through the API moves. 32 MB hold about 50,000 VEVENTs.
-PIECES = PieceCache(32 * 2**20)
+# celebrates, which every write through the API moves. 24 MB hold about 27,000 VEVENTs.
+PIECES = PieceCache(24 * 2**20)
 UID_DOMAIN = "diplomatic-calendar"
 
 
