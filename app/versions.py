@@ -10,10 +10,13 @@ purpose, inside the async handler. Measured on the 2-core benchmark machine, SQL
 mode, 100,000 milestones (``python -m bench.versions``; README.md, "Performance"):
 
 - this read: 6 µs per request (a primary-key lookup: no ORM, no pool checkout);
-- the same row through a new ORM ``Session`` per request (what ``SessionDep`` does): 225 µs;
-- this read handed to the thread pool and awaited (``run_in_threadpool``): 74 µs, nearly all
-  of it the round trip between the loop and the thread;
-- aiosqlite, which runs each connection in a thread of its own: 71 µs, for the same reason.
+- the same row through a new ORM ``Session`` per request (what ``SessionDep`` does):
+  195-225 µs;
+- this read handed to the thread pool and awaited (``run_in_threadpool``): 70-170 µs, nearly
+  all of it the round trip between the loop and the thread, which varies with the machine;
+- aiosqlite, which runs each connection in a thread of its own: 70-335 µs, for the same reason.
+
+(Ranges over three runs on 2026-11-28, while other work shared the machine.)
 
 Blocking the loop for 6 µs is cheaper than any way of not blocking it, so SQLite needs no
 async driver. On PostgreSQL the same code (psycopg 3 is DB-API too) would block for one round
