@@ -8,7 +8,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from app import __version__, problems
-from app.api import anniversaries, countries, events, feeds, milestones
+from app.api import anniversaries, countries, discovery, events, feeds, milestones
 from app.api.deps import get_and_head
 from app.cache import FeedCache
 from app.config import Settings, get_settings
@@ -61,7 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(milestones.router)
     api.include_router(anniversaries.router)
     api.include_router(events.router)
-    api.include_router(feeds.discovery)
+    api.include_router(discovery.router)
     app.include_router(api)
 
     @get_and_head(app.router, "/healthz", tags=["health"])

@@ -1,4 +1,4 @@
-"""iCalendar subscription feeds (RFC 5545) and their discovery.
+"""iCalendar subscription feeds (RFC 5545); their discovery is in discovery.py.
 
 Calendar apps poll feeds around the clock, and a popular feed is requested thousands of times
 for each time it changes, so a feed request does as little as it can, in an ``async`` handler
@@ -22,22 +22,19 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Annotated
-from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.routing import APIRoute
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 
 from app import __version__, crud, feeds
-from app.api.deps import PagingDep, check_window, parse_country, parse_pair, public_url
+from app.api.deps import check_window
 from app.cache import Entry
 from app.countries import lookup, name_of
-from app.db import SessionDep
 from app.http import accepts_gzip, etag_matches, http_date, not_modified_since, quote_etag
-from app.models import CELEBRATED_KINDS, Event, EventKind, Milestone, MilestoneKind, Page
+from app.models import CELEBRATED_KINDS, Event, EventKind, Milestone, MilestoneKind
 from app.problems import invalid
 from app.wording import pair_label
 
@@ -52,7 +49,6 @@ class FeedRoute(APIRoute):
 
 
 router = APIRouter(prefix="/feeds", tags=["feeds"], route_class=FeedRoute)
-discovery = APIRouter(prefix="/feeds", tags=["feeds"])
 
 INCLUDES = ("anniversaries", "events")
 MILESTONE_KINDS = frozenset(MilestoneKind.__members__)
@@ -491,58 +487,3 @@ _feed_routes(
         ("/all.ics", all_feed, "Every anniversary"),
     ]
 )
-
-
-# ---------------------------------------------------------------- discovery
-
-
-@dataclass(frozen=True)
-class _Feed:
-    name: str
-    path: str
-
-
-def feed_links(request: Request, feed: _Feed) -> dict[str, str]:
-    """The plain URL, webcal:// (Apple, Thunderbird), and subscribe links for Google and
-    Outlook, which ignore webcal:// on the web and on Android."""
-    url = public_url(request, feed.path)
-    webcal = "webcal://" + url.split("://", 1)[1]
-    return {
-        "name": feed.name,
-        "url": url,
-        "webcal_url": webcal,
-        "google_url": "https://calendar.google.com/calendar/render?" + urlencode({"cid": url}),
-        "outlook_url": "https://outlook.live.com/calendar/0/addfromweb?"
-        + urlencode({"url": url, "name": feed.name}, quote_via=quote),
-    }
-
-
-@discovery.get("", response_model=Page[dict[str, str]])
-def list_feeds(
-    request: Request,
-    session: SessionDep,
-    paging: PagingDep,
-    country: Annotated[str | None, Query(description="Feeds of this country.")] = None,
-    pair: Annotated[str | None, Query(description="Feeds of this pair (`CN-PE`).")] = None,
-):
-    """Feed URLs to subscribe to, with webcal://, Google Calendar and Outlook links."""
-    found: list[_Feed] = []
-    if pair:
-        a, b = parse_pair(pair)
-        found.append(_Feed(f"{pair_label([a, b])} anniversaries", f"/feeds/pairs/{a}-{b}.ics"))
-        found += [_Feed(f"{name_of(c)} anniversaries", f"/feeds/countries/{c}.ics") for c in (a, b)]
-    if country:
-        code = parse_country(country)
-        found.append(_Feed(f"{name_of(code)} anniversaries", f"/feeds/countries/{code}.ics"))
-        partners = session.exec(
-            select(Milestone.country_a, Milestone.country_b)
-            .where(*crud.involving(country=code), Milestone.country_b.is_not(None))  # type: ignore[union-attr]
-            .distinct()
-        ).all()
-        for a, b in sorted(partners):
-            found.append(_Feed(f"{pair_label([a, b])} anniversaries", f"/feeds/pairs/{a}-{b}.ics"))
-    if not pair and not country:
-        found.append(_Feed("Diplomatic anniversaries", "/feeds/all.ics"))
-    unique = list(dict.fromkeys(found))
-    items = [feed_links(request, f) for f in unique[paging.offset : paging.offset + paging.limit]]
-    return Page(items=items, total=len(unique), limit=paging.limit, offset=paging.offset)
