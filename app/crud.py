@@ -193,17 +193,48 @@ def count_anniversaries(
     jubilee_only: bool = False,
     dated_only: bool = False,
 ) -> int:
-    """How many anniversaries ``anniversaries`` would return, counted by the database."""
-    rows = _anniversary_rows(
-        start, end, country=country, pair=pair, kinds=kinds, jubilee_only=jubilee_only,
-        dated_only=dated_only,
-    )  # fmt: skip
-    if rows is None:
+    """How many anniversaries ``anniversaries`` would return, counted by the database.
+
+    In a year the window covers whole, every matching origin from an earlier year has one
+    anniversary (29 February is observed on the 28th; a month or a year is in it), so those
+    years are counted from one histogram of origin years instead of one pass over the index
+    each: the seven years of a default feed over 100,000 milestones cost one pass, not seven.
+    """
+    if end < start:
         return 0
-    return session.execute(select(sa.func.count()).select_from(rows)).scalar_one()
+    years = range(start.year, end.year + 1)
+    whole = [y for y in years if start <= dt.date(y, 1, 1) and dt.date(y, 12, 31) <= end]
+    filters = {"country": country, "pair": pair, "kinds": kinds, "jubilee_only": jubilee_only}
+    total = 0
+    parts = [
+        part
+        for y in years
+        if y not in whole
+        for part in _year_selects(y, start, end, dated_only=dated_only, **filters)
+    ]
+    if parts:
+        rows = sa.union_all(*parts).subquery()
+        total += session.execute(select(sa.func.count()).select_from(rows)).scalar_one()
+    if whole:
+        origin = sa.extract("year", Milestone.date)
+        stmt = (
+            select(origin, sa.func.count())
+            .where(Milestone.date < dt.date(whole[-1], 1, 1), *involving(country, pair))
+            .group_by(origin)
+        )
+        if kinds is not None:
+            stmt = stmt.where(Milestone.kind.in_(sorted(kinds)))  # type: ignore[attr-defined]
+        if dated_only:
+            stmt = stmt.where(Milestone.day.is_not(None))  # type: ignore[union-attr]
+        histogram = session.execute(stmt).all()
+        for y in whole:
+            total += sum(
+                n for y0, n in histogram if y0 < y and (not jubilee_only or (y - y0) % 5 == 0)
+            )
+    return total
 
 
-def anniversaries(
+def anniversary_keys(
     session: Session,
     start: dt.date,
     end: dt.date,
@@ -216,15 +247,9 @@ def anniversaries(
     limit: int | None = None,
     offset: int = 0,
     descending: bool = False,
-) -> list[Anniversary[Milestone]]:
-    """The anniversaries in ``start``..``end`` of the milestones that match, in date order
-    (ties by milestone id; undated ones at the start of their month or year, after the dated).
-
-    The database orders them and cuts the page (``limit``, ``offset``; ``descending`` from the
-    last day, ties still by id), so only the milestones on the page are loaded.
-    ``dated_only`` leaves out origins known only to the month or year, which have no day to
-    put in a calendar.
-    """
+) -> list[tuple[object, int]]:
+    """(milestone id, year) of the anniversaries ``anniversaries`` returns, in its order,
+    without loading a milestone."""
     rows = _anniversary_rows(
         start, end, country=country, pair=pair, kinds=kinds, jubilee_only=jubilee_only,
         dated_only=dated_only,
@@ -236,19 +261,50 @@ def anniversaries(
     stmt = select(rows.c.id, rows.c.year).order_by(*order, rows.c.id)
     if limit is not None or offset:
         stmt = stmt.limit(limit).offset(offset)
-    found = session.execute(stmt).all()
+    return [(milestone_id, year) for milestone_id, year in session.execute(stmt)]
+
+
+def load_anniversaries(
+    session: Session, keys: list[tuple[object, int]], start: dt.date, end: dt.date
+) -> list[Anniversary[Milestone]]:
+    """The anniversaries of ``keys`` (from ``anniversary_keys`` over a window inside
+    ``start``..``end``), in that order: the milestones are loaded once each."""
     by_id: dict[object, Milestone] = {}
-    ids = list({milestone_id for milestone_id, _ in found})
+    ids = list({milestone_id for milestone_id, _ in keys})
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
         by_id |= {m.id: m for m in session.exec(select(Milestone).where(Milestone.id.in_(chunk)))}  # type: ignore[attr-defined]
     result = []
-    for milestone_id, year in found:
-        m = by_id[milestone_id]
+    for milestone_id, year in keys:
         first = max(start, dt.date(year, 1, 1))
         last = min(end, dt.date(year, 12, 31))
-        result += engine.anniversaries_of(m, first, last)
+        result += engine.anniversaries_of(by_id[milestone_id], first, last)
     return result
+
+
+def anniversaries(
+    session: Session,
+    start: dt.date,
+    end: dt.date,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    descending: bool = False,
+    **filters,
+) -> list[Anniversary[Milestone]]:
+    """The anniversaries in ``start``..``end`` of the milestones that match (``country``,
+    ``pair``, ``kinds``, ``jubilee_only``), in date order (ties by milestone id; undated ones
+    at the start of their month or year, after the dated).
+
+    The database orders them and cuts the page (``limit``, ``offset``; ``descending`` from the
+    last day, ties still by id), so only the milestones on the page are loaded.
+    ``dated_only`` leaves out origins known only to the month or year, which have no day to
+    put in a calendar.
+    """
+    keys = anniversary_keys(
+        session, start, end, limit=limit, offset=offset, descending=descending, **filters
+    )
+    return load_anniversaries(session, keys, start, end)
 
 
 def event_text_match(q: str) -> sa.ColumnElement[bool]:

@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import signal
 import socket
 import statistics
@@ -444,6 +445,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=float, default=3.0, help="seconds per measurement")
     parser.add_argument("--out", type=Path, default=HERE / "results.md")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary databases")
     args = parser.parse_args(argv)
     big = 10_000 if args.quick else 100_000
     if args.quick:
@@ -538,6 +540,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for s in servers:
             s.stop()
+        if args.keep:
+            log(f"databases kept in {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
     text = render(results)
     print(text)
     args.out.write_text("# Benchmark results\n\n" + text)

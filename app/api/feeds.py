@@ -190,8 +190,8 @@ def build_entry(
         if total <= cap:
             found = crud.anniversaries(session, q.start, q.end, **where)
         else:
-            before = _nearest(session, q, day, cap - 1, where, after=False)
-            after = _nearest(session, q, day, cap - 1, where, after=True)
+            before = _nearest(session, q, day, cap - 1, where, after=False, total=total)
+            after = _nearest(session, q, day, cap - 1, where, after=True, total=total)
             found = sorted(before, key=lambda a: (a.date, a.milestone.id)) + after
     info = feeds.FeedInfo(
         scope=feed.scope, name=feed.name, description=feed.description, url=url,
@@ -216,11 +216,17 @@ def build_entry(
     )  # fmt: skip
 
 
-def _nearest(session: Session, q: FeedQuery, day: dt.date, n: int, where: dict, *, after: bool):
+def _nearest(
+    session: Session, q: FeedQuery, day: dt.date, n: int, where: dict, *, after: bool,
+    total: int,
+):  # fmt: skip
     """The ``n`` anniversaries nearest to ``day`` on one side of it (from ``day`` on, or
-    before it, nearest first), looked for in windows that grow from a week: the database then
-    reads a few days of the index, not every year of the window."""
-    span = 7
+    before it, nearest first), looked for in windows that grow from the span where, at the
+    window's average of ``total`` a day, about twice ``n`` would fall: the database then reads
+    a few days of the index, not every year of the window, and the milestones are loaded
+    once, for the window that had enough."""
+    per_day = total / ((q.end - q.start).days + 1)
+    span = max(7, int(2 * n / per_day)) if per_day else 7
     while True:
         if after:
             start = max(q.start, day)
@@ -232,9 +238,11 @@ def _nearest(session: Session, q: FeedQuery, day: dt.date, n: int, where: dict, 
             whole = start <= q.start
         if end < start:
             return []
-        found = crud.anniversaries(session, start, end, limit=n, descending=not after, **where)
-        if len(found) >= n or whole:
-            return found
+        keys = crud.anniversary_keys(
+            session, start, end, limit=n, descending=not after, **where
+        )  # fmt: skip
+        if len(keys) >= n or whole:
+            return crud.load_anniversaries(session, keys, q.start, q.end)
         span *= 4
 
 
