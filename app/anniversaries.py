@@ -158,28 +158,3 @@ def anniversaries(
     ]
     result.sort(key=lambda a: a.sort_key)
     return result
-
-
-MonthDay = tuple[int, int]
-
-
-def month_day_ranges(start: dt.date, end: dt.date) -> list[tuple[MonthDay, MonthDay]] | None:
-    """The (month, day) ranges of day-precision origins that can have an anniversary in the
-    window, for an indexed pre-filter in the database; None when every day of the year can.
-
-    A range that includes 28 February also includes 29 February, which is observed then.
-    """
-    if end < start:
-        return []
-    if (end - start).days >= 365 or (end.year - start.year > 1):
-        return None
-
-    def widen(md: MonthDay) -> MonthDay:
-        return (2, 29) if md == (2, 28) else md
-
-    a, b = (start.month, start.day), widen((end.month, end.day))
-    if start.year == end.year:
-        return None if (a, b) == ((1, 1), (12, 31)) else [(a, b)]
-    if a <= b:  # e.g. 2020-03-01..2021-03-01: the whole year
-        return None
-    return [(a, (12, 31)), ((1, 1), b)]

@@ -1,9 +1,11 @@
-"""A small in-process LRU of built feeds, bounded in bytes.
+"""Small in-process LRUs, bounded in bytes: built feeds, and the VEVENTs they are made of.
 
-Entries are keyed by a validator computed from the data version and the query, so an entry
-can never be served for changed data: a write changes the key, and the old entry just ages out.
+Feed entries are keyed by a validator computed from the data version and the query, and
+VEVENTs by the identity and revision of what they show, so neither can be served for changed
+data: a write changes the key, and the old entry just ages out.
 """
 
+import datetime as dt
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -12,14 +14,58 @@ from dataclasses import dataclass
 @dataclass(frozen=True, slots=True)
 class Entry:
     etag: str
-    body: bytes
-    gzipped: bytes
+    gzipped: bytes  # the feed, compressed once when built, and kept so
+    length: int  # of the feed uncompressed
     truncated: bool
-    built_on: str  # ISO date; a truncated feed depends on the day it was built
+    built_on: dt.date  # a truncated feed depends on the day it was built
+    last_modified: dt.datetime
+    # The header lines of a 200 for each representation, encoded once.
+    headers: tuple[tuple[bytes, bytes], ...] = ()
+    gzip_headers: tuple[tuple[bytes, bytes], ...] = ()
 
     @property
     def size(self) -> int:
-        return len(self.body) + len(self.gzipped)
+        return len(self.gzipped) + 600  # and the object, its headers and the key
+
+
+OVERHEAD = 250  # bytes of a PieceCache entry besides its text: key tuple, ordered-dict node
+
+
+class PieceCache:
+    """Serialised VEVENTs by what they depend on: a rebuild after a change serialises only
+    the events that changed, and assembles the feed from the others (GUIDE.md, "Performance").
+    Each piece counts with its key and bookkeeping (about 250 bytes besides its text)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._pieces: OrderedDict[tuple, str] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> str | None:
+        with self._lock:
+            piece = self._pieces.get(key)
+            if piece is not None:
+                self._pieces.move_to_end(key)
+            return piece
+
+    def put(self, key: tuple, piece: str) -> None:
+        with self._lock:
+            if key in self._pieces:
+                return
+            self._pieces[key] = piece
+            self._bytes += len(piece) + OVERHEAD
+            while self._bytes > self.max_bytes:
+                _, evicted = self._pieces.popitem(last=False)
+                self._bytes -= len(evicted) + OVERHEAD
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pieces.clear()
+            self._bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._pieces)
 
 
 class FeedCache:

@@ -244,6 +244,33 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    import time
+
+    from sqlmodel import func
+
+    from app import demo
+    from app.models import Milestone
+
+    engine = _engine()
+    with Session(engine) as session:
+        existing = session.exec(select(func.count()).select_from(Milestone)).one()
+    if existing and not args.add:
+        print(
+            f"error: the database holds {existing} milestones already; demo data goes into an "
+            "empty database (or pass --add with another --seed)",
+            file=sys.stderr,
+        )
+        return 1
+    started = time.perf_counter()
+    counts = demo.generate(engine, milestones=args.milestones, events=args.events, seed=args.seed)
+    print(
+        f"added {counts.milestones} milestones and {counts.events} events "
+        f"({counts.scopes} feed scopes) in {time.perf_counter() - started:.1f} s"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="diplocal",
@@ -294,12 +321,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exp.set_defaults(func=cmd_export)
 
+    demo = sub.add_parser(
+        "demo-data", help="fill the database with deterministic fake milestones and events"
+    )
+    demo.add_argument("--milestones", type=int, default=1000, help="how many (default 1000)")
+    demo.add_argument("--events", type=int, default=100, help="how many (default 100)")
+    demo.add_argument("--seed", type=int, default=1, help="same seed, same rows (default 1)")
+    demo.add_argument("--add", action="store_true", help="add to a database that has data")
+    demo.set_defaults(func=cmd_demo_data)
+
     keys = sub.add_parser("keys", help="manage API keys")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)
     create = keys_sub.add_parser("create", help="create a key; prints it once, on the last line")
     create.add_argument("--name", required=True, help="a unique name, such as lima-embassy")
     create.add_argument("--scope", choices=["admin", "editor", "reader"], default="admin")
-    create.add_argument("--countries", help="editor keys: the countries it may edit, as CN,PE")
+    create.add_argument("--countries", help="editor and reader keys: their countries, as CN,PE")
     create.set_defaults(func=cmd_keys_create)
     keys_sub.add_parser("list", help="list keys (never their secrets)").set_defaults(
         func=cmd_keys_list
@@ -331,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     if args.command in ("migrate", "serve"):
         logging.getLogger("alembic.runtime.migration").setLevel(logging.INFO)
-    if args.command in ("keys", "seed", "import", "export", "audit"):
+    if args.command in ("keys", "seed", "import", "export", "audit", "demo-data"):
         from app.migrate import upgrade
 
         upgrade(get_settings().database_url)  # these work before the first serve

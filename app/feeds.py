@@ -21,11 +21,16 @@ import icalendar
 
 from app import __version__, ical
 from app.anniversaries import Anniversary
+from app.cache import PieceCache
 from app.countries import name_of
 from app.models import Event, EventPublic, Milestone
 from app.wording import anniversary_title
 
 PRODID = f"-//diplomatic-calendar//diplocal {__version__}//EN"
+# Each VEVENT is serialised once per revision of what it shows (and base URL): the key holds
+# the revision and last change of the milestone or event, and of the milestone an event
+# celebrates, which every write through the API moves. 24 MB hold about 27,000 VEVENTs.
+PIECES = PieceCache(24 * 2**20)
 UID_DOMAIN = "diplomatic-calendar"
 
 
@@ -60,10 +65,14 @@ def _long_date(d: dt.date, precision: str) -> str:
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
 
 
-def anniversary_event(a: Anniversary[Milestone], base_url: str) -> str:
+def anniversary_summary(a: Anniversary[Milestone]) -> str:
     m = a.milestone
-    assert a.date is not None, "undated anniversaries have no place in a feed"
     summary = anniversary_title(a.years, m.kind, m.countries, m.title)
+    return summary + " (observed)" if a.observed else summary
+
+
+def anniversary_description(a: Anniversary[Milestone]) -> str:
+    m = a.milestone
     lines = [f"{m.display_title}: {_long_date(m.date, m.precision)}."]
     if a.tier:
         lines.append(f"{a.ordinal} anniversary: a {a.tier} jubilee.")
@@ -72,7 +81,6 @@ def anniversary_event(a: Anniversary[Milestone], base_url: str) -> str:
     else:
         lines.append(f"{a.ordinal} anniversary.")
     if a.observed:
-        summary += " (observed)"
         lines.append(f"Observed on 28 February: {a.year} has no 29 February.")
     if m.description:
         lines.append("")
@@ -82,15 +90,21 @@ def anniversary_event(a: Anniversary[Milestone], base_url: str) -> str:
         f"Source: {m.source or 'not given'}" + (f" ({m.source_url})" if m.source_url else "")
     )
     lines.append(f"Confidence: {m.confidence}")
+    return "\n".join(lines)
+
+
+def anniversary_event(a: Anniversary[Milestone], base_url: str) -> str:
+    m = a.milestone
+    assert a.date is not None, "undated anniversaries have no place in a feed"
     categories = [m.kind, "jubilee"] if a.jubilee else [m.kind]
     return ical.all_day_event(
         uid=anniversary_uid(m.id, a.year),
         day=a.date,
-        summary=summary,
+        summary=anniversary_summary(a),
         dtstamp=m.updated_at,
         last_modified=m.updated_at,
         sequence=m.revision,
-        description="\n".join(lines),
+        description=anniversary_description(a),
         categories=categories,
         url=f"{base_url}/api/v1/milestones/{m.id}",
     )
@@ -181,11 +195,12 @@ def event_description(event: Event, milestone: Milestone | None) -> str:
 def event_vevent(
     event: Event, base_url: str, milestone: Milestone | None = None, *, portable: bool = False
 ) -> str:
-    """One celebration as a VEVENT. ``portable`` adds an ``X-DIPLOCAL-EVENT`` property with
-    the event's fields, so that importing a downloaded event restores it exactly."""
+    """One celebration as a VEVENT. ``milestone`` is the live milestone it celebrates, if any
+    (a deleted one is not named). ``portable`` adds an ``X-DIPLOCAL-EVENT`` property with the
+    event's fields, so that importing a downloaded event restores it exactly."""
     related = (
-        anniversary_uid(event.milestone_id, event.year)
-        if event.milestone_id is not None and event.year is not None
+        anniversary_uid(milestone.id, event.year)
+        if milestone is not None and event.year is not None
         else None
     )
     optional = {
@@ -226,20 +241,23 @@ def render(
     events: Sequence[Event] = (),
     milestones: Mapping[object, Milestone] | None = None,
     years: tuple[int, int] | None = None,
+    total: int | None = None,
 ) -> tuple[bytes, bool]:
     """The feed as UTF-8 bytes, and whether it was truncated to ``cap`` events.
 
     Anniversaries and events are ordered by day. A cancelled event stays in the feed with
     ``STATUS:CANCELLED`` so that clients that have it remove it (RFC 5545 §3.8.1.11).
+    ``total`` is how many items the feed would hold, when ``found`` and ``events`` are only
+    those that can be nearest to ``today`` (at least ``cap - 1`` of them).
     """
     items: list[tuple[dt.date, object]] = [(a.date, a) for a in found if a.date is not None]
     items += [(e.start_date, e) for e in events]
     items.sort(key=lambda item: item[0])  # stable: anniversaries first on a shared day
     components = []
-    truncated = len(items) > cap
+    total = len(items) if total is None else total
+    truncated = total > cap
     if truncated:
-        total = len(items)
-        nearest = sorted(range(total), key=lambda i: (abs((items[i][0] - today).days), i))
+        nearest = sorted(range(len(items)), key=lambda i: (abs((items[i][0] - today).days), i))
         items = [items[i] for i in sorted(nearest[: cap - 1])]
         stamp = max(
             (getattr(obj, "updated_at", None) or obj.milestone.updated_at for _, obj in items),  # type: ignore[attr-defined]
@@ -248,12 +266,26 @@ def render(
         components.append(truncation_notice(feed, len(items), total, today, stamp))
     milestones = milestones or {}
     kept_events = []
+    base = feed.base_url
     for _, obj in items:
         if isinstance(obj, Event):
             kept_events.append(obj)
-            components.append(event_vevent(obj, feed.base_url, milestones.get(obj.milestone_id)))
+            celebrated = milestones.get(obj.milestone_id)
+            key: tuple = (obj.id, obj.revision, obj.updated_at, base)
+            if celebrated is not None:
+                key += (celebrated.id, celebrated.revision, celebrated.updated_at)
+            piece = PIECES.get(key)
+            if piece is None:
+                piece = event_vevent(obj, base, celebrated)
+                PIECES.put(key, piece)
         else:
-            components.append(anniversary_event(obj, feed.base_url))  # type: ignore[arg-type]
+            m = obj.milestone  # type: ignore[attr-defined]
+            key = (m.id, m.revision, m.updated_at, obj.year, base)  # type: ignore[attr-defined]
+            piece = PIECES.get(key)
+            if piece is None:
+                piece = anniversary_event(obj, base)  # type: ignore[arg-type]
+                PIECES.put(key, piece)
+        components.append(piece)
     first, last = years or (today.year, today.year)
     text = ical.calendar(
         prodid=PRODID,

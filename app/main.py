@@ -9,13 +9,23 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from app import __version__, problems
-from app.api import anniversaries, audit, countries, events, feed_tokens, feeds, milestones
+from app.api import (
+    anniversaries,
+    audit,
+    countries,
+    discovery,
+    events,
+    feed_tokens,
+    feeds,
+    milestones,
+)
 from app.api.deps import get_and_head
 from app.cache import FeedCache
 from app.config import Settings, get_settings
 from app.db import engine_for
 from app.middleware import BodyLimit, RequestContext, configure_logging
 from app.migrate import is_migrated
+from app.versions import FeedVersions
 
 log = logging.getLogger("diplocal")
 
@@ -41,9 +51,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_logging(settings.log_level, settings.log_format)
     engine = engine_for(settings)
 
+    versions = FeedVersions(engine)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         yield
+        versions.close()
         engine.dispose()
 
     app = FastAPI(
@@ -73,18 +86,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestContext)
     app.state.engine = engine
     app.state.feed_cache = FeedCache(settings.feed_cache_bytes)
+    app.state.feed_versions = versions
+    app.state.feeds_building = {}  # feeds being built, by cache key and day
+    app.state.feed_latest = {}  # the cache key a feed was last served from, for outages
     problems.install(app)
 
+    # Feeds first: routes are matched in order, and calendar apps poll feeds far more often
+    # than anything else is called (each route tried before costs every poll a few µs).
+    app.include_router(feeds.router)
     api = APIRouter(prefix="/api/v1")
     api.include_router(countries.router)
     api.include_router(milestones.router)
     api.include_router(anniversaries.router)
     api.include_router(events.router)
-    api.include_router(feeds.discovery)
+    api.include_router(discovery.router)
     api.include_router(feed_tokens.router)
     api.include_router(audit.router)
     app.include_router(api)
-    app.include_router(feeds.router)
 
     @get_and_head(app.router, "/healthz", tags=["health"])
     def healthz():

@@ -193,7 +193,12 @@ class MilestoneBase(SQLModel):
 class Milestone(SQLModel, table=True):
     """A dated fact about one country or an unordered pair (stored sorted: ``country_a`` first)."""
 
-    __table_args__ = (sa.Index("ix_milestone_month_day", "month", "day"),)
+    # Anniversary queries read only this index: (month, day) finds the origins that fall in a
+    # window and the other columns decide the rest, so no table row is read (crud.py).
+    # Covers the anniversary window query, so the database reads the index alone.
+    __table_args__ = (
+        sa.Index("ix_milestone_anniversary", "month", "day", "date", "kind", "deleted_at", "id"),
+    )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     kind: str = Field(max_length=32, index=True)

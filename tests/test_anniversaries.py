@@ -8,7 +8,6 @@ import pytest
 from app.anniversaries import (
     anniversaries,
     is_jubilee,
-    month_day_ranges,
     observed_date,
     ordinal,
     tier,
@@ -159,36 +158,3 @@ def test_window_limit_is_twenty_years():
     assert window_too_long(D(2020, 1, 1), D(2040, 1, 2))
     assert not window_too_long(D(2024, 2, 29), D(2044, 2, 29))
     assert not window_too_long(D(9990, 1, 1), D(9999, 12, 31))
-
-
-@pytest.mark.parametrize(
-    ("start", "end", "expected"),
-    [
-        (D(2021, 3, 1), D(2021, 3, 31), [((3, 1), (3, 31))]),
-        (D(2021, 2, 1), D(2021, 2, 28), [((2, 1), (2, 29))]),
-        (D(2021, 12, 15), D(2022, 1, 14), [((12, 15), (12, 31)), ((1, 1), (1, 14))]),
-        (D(2021, 1, 1), D(2021, 12, 31), None),
-        (D(2021, 3, 1), D(2022, 3, 1), None),
-        (D(2020, 6, 1), D(2022, 1, 1), None),
-    ],
-)
-def test_month_day_prefilter_ranges(start, end, expected):
-    assert month_day_ranges(start, end) == expected
-
-
-def test_month_day_prefilter_never_loses_an_anniversary():
-    """Brute force: every origin day of a leap year against windows of many shapes."""
-    origins = [Origin(D(1996, 1, 1) + dt.timedelta(days=i)) for i in range(366)]
-    starts = [D(2021, 1, 1), D(2021, 2, 27), D(2021, 12, 20), D(2023, 7, 7), D(2024, 2, 28)]
-    for start in starts:
-        for length in (0, 1, 2, 30, 45, 200, 364):
-            end = start + dt.timedelta(days=length)
-            ranges = month_day_ranges(start, end)
-            expected = anniversaries(origins, start, end)
-            if ranges is None:
-                continue
-            kept = [
-                o for o in origins
-                if any(a <= (o.date.month, o.date.day) <= b for a, b in ranges)
-            ]  # fmt: skip
-            assert anniversaries(kept, start, end) == expected, (start, end)

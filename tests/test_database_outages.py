@@ -142,3 +142,32 @@ def test_a_connection_lost_after_the_work_is_done_does_not_cut_the_client_off(cl
     killer.dispose()
     assert r.status_code == 200 and r.json() == {"done": True}
     assert client.get("/api/v1/milestones").status_code == 200  # and the pool recovered
+
+
+def test_a_feed_served_before_an_outage_is_served_stale_during_it(client, session, monkeypatch):
+    """Stale is better than nothing for a calendar: the last bytes a worker served for a feed
+    keep being served while the database is down; a feed it never served gets a 503."""
+    import sqlite3
+
+    import sqlalchemy as sa
+
+    from tests.factories import make_milestone
+
+    make_milestone(session)
+    url = "/feeds/pairs/CN-PE.ics?from=2021-01-01&to=2021-12-31"
+    before = client.get(url)
+    assert before.status_code == 200
+
+    def down(scope):
+        raise sa.exc.OperationalError("SELECT", (), sqlite3.OperationalError("disk I/O error"))
+
+    monkeypatch.setattr(client.app.state.feed_versions, "read", down)
+    during = client.get(url)
+    assert during.status_code == 200
+    assert during.content == before.content and during.headers["etag"] == before.headers["etag"]
+    revalidated = client.get(url, headers={"If-None-Match": before.headers["etag"]})
+    assert revalidated.status_code == 304
+    never_served = client.get("/feeds/countries/PE.ics")
+    assert never_served.status_code == 503
+    assert never_served.headers["retry-after"]
+    assert never_served.headers["content-type"] == "application/problem+json"

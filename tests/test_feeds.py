@@ -286,3 +286,13 @@ def test_discovery_lists_subscribe_links(client, session, cn_pe):
     assert [i["url"].rsplit("/", 1)[1] for i in pe] == ["PE.ics", "CN-PE.ics"]
     assert client.get("/api/v1/feeds").json()["items"][0]["url"].endswith("/feeds/all.ics")
     assert client.get("/api/v1/feeds?country=ZZ").status_code == 422
+
+
+def test_feeds_are_documented_with_their_parameters(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    pair = paths["/feeds/pairs/{pair}.ics"]["get"]
+    names = [p["name"] for p in pair["parameters"]]
+    assert names == ["pair", "from", "to", "kind", "jubilee_only", "include"]
+    assert "304" in pair["responses"] and "head" not in paths["/feeds/pairs/{pair}.ics"]
+    assert "/feeds/all.ics" in paths and "/feeds/countries/{code}.ics" in paths
+    assert "/api/v1/feeds" in paths

@@ -274,3 +274,45 @@ def test_imports_are_audited(client, auth):
     entries = client.get("/api/v1/audit?entity=milestone", headers=auth).json()["items"]
     assert [(e["action"], e["actor"]) for e in entries] == [("create", "test-admin")]
     assert entries[0]["after"]["date"] == "1971-11-02"
+
+
+def test_private_state_visit_is_only_in_a_token_feed_until_revoked(client, auth, editor):
+    client.post("/api/v1/milestones", json=CN_PE, headers=editor)
+    client.post("/api/v1/events", json=RECEPTION, headers=editor)
+    client.post("/api/v1/events", json=PRIVATE_VISIT, headers=editor)
+    window = "from=2021-01-01&to=2021-12-31"
+    public = client.get(f"/feeds/pairs/CN-PE.ics?{window}")
+    assert b"State visit" not in public.content and b"Reception" in public.content
+
+    token = client.post("/api/v1/feed-tokens", json={"name": "protocol"}, headers=editor).json()
+    path = token["url"].removeprefix("http://testserver")
+    private = client.get(f"{path}?{window}")
+    assert private.status_code == 200
+    assert b"State visit" in private.content and b"Reception" in private.content
+    assert b"anniversary-" in private.content  # the anniversaries too
+    assert private.headers["content-disposition"] == 'inline; filename="private.ics"'
+    secret = path.rsplit("/", 1)[1].removesuffix(".ics")
+    assert secret not in private.text
+    narrowed = client.get(f"{path}?{window}&pair=PE-CN")
+    assert b"State visit" in narrowed.content
+    assert client.get(f"{path}?country=US").status_code == 403
+    assert client.get(f"{path}?pair=CN-ZZ").status_code == 422
+
+    # A new private event changes the token feed's ETag, not the public feed's.
+    etag, public_etag = private.headers["etag"], public.headers["etag"]
+    client.post("/api/v1/events", json={**PRIVATE_VISIT, "title": "Second visit"}, headers=editor)
+    assert client.get(f"{path}?{window}", headers={"If-None-Match": etag}).status_code == 200
+    again = client.get(f"/feeds/pairs/CN-PE.ics?{window}", headers={"If-None-Match": public_etag})
+    assert again.status_code == 304
+
+    assert client.delete(f"/api/v1/feed-tokens/{token['id']}", headers=editor).status_code == 204
+    assert client.get(f"{path}?{window}").status_code == 404
+    assert client.get("/feeds/private/ft_not-a-token.ics").status_code == 404
+
+
+def test_an_admin_token_covers_every_country(client, auth, editor):
+    client.post("/api/v1/events", json=PRIVATE_VISIT, headers=editor)
+    token = client.post("/api/v1/feed-tokens", json={"name": "all"}, headers=auth).json()
+    path = token["url"].removeprefix("http://testserver")
+    feed = client.get(f"{path}?from=2021-01-01&to=2021-12-31")
+    assert b"State visit" in feed.content

@@ -68,23 +68,21 @@ def list_anniversaries(
     kinds = place.kinds
     if kinds is None and jubilee_only:
         kinds = CELEBRATED_KINDS
-    found = crud.anniversaries(
-        session,
-        start,
-        end,
-        country=place.country,
-        pair=place.pair,
-        kinds=kinds,
-        jubilee_only=jubilee_only,
+    where = {
+        "country": place.country, "pair": place.pair, "kinds": kinds, "jubilee_only": jubilee_only,
+    }  # fmt: skip
+    # The database counts and cuts the page: only the page's milestones are loaded.
+    total = crud.count_anniversaries(session, start, end, **where)
+    page = crud.anniversaries(
+        session, start, end, limit=paging.limit, offset=paging.offset, **where
     )
-    page = found[paging.offset : paging.offset + paging.limit]
     celebrations = crud.celebrating_events(session, page, viewer)
     return Page(
         items=[
             anniversary_public(a, [e.id for e in celebrations.get((a.milestone.id, a.year), [])])
             for a in page
         ],
-        total=len(found),
+        total=total,
         limit=paging.limit,
         offset=paging.offset,
     )

@@ -275,6 +275,8 @@ def _store_imported(
 def download_event(event: EventDep, session: SessionDep, request: Request):
     """One event as an iCalendar file, to add to a calendar or import elsewhere."""
     milestone = session.get(Milestone, event.milestone_id) if event.milestone_id else None
+    if milestone is not None and milestone.deleted_at is not None:
+        milestone = None  # a deleted milestone is not named
     vevent = feeds.event_vevent(event, public_url(request, ""), milestone, portable=True)
     zones = feeds.timezones_of([event], event.start_date.year, event.end_date.year)
     body = ical.calendar(

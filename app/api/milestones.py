@@ -10,7 +10,7 @@ from app import transfer
 from app.api.concurrency import check_if_match, set_etag
 from app.api.deps import PagingDep, PlaceFilterDep, RawBodyDep, public_url
 from app.auth import ChangeDep
-from app.crud import bump_feed_versions, milestones_query
+from app.crud import bump_celebrating_feeds, bump_feed_versions, milestones_query
 from app.db import SessionDep, utcnow
 from app.models import (
     Milestone,
@@ -22,6 +22,9 @@ from app.models import (
 from app.problems import PROBLEM_JSON, from_pydantic, invalid, problem
 
 router = APIRouter(prefix="/milestones", tags=["milestones"])
+
+# The fields an event's VEVENT takes from the milestone it celebrates (app/feeds.py).
+CELEBRATED_AS = ("kind", "date", "country_a", "country_b", "title")
 
 
 def get_milestone(milestone_id: uuid.UUID, session: SessionDep) -> Milestone:
@@ -184,11 +187,15 @@ def update_milestone(
     fields = validated.fields()
     if any(getattr(milestone, k) != v for k, v in fields.items()):
         before = snapshot(milestone)
+        # Events that celebrate it say what they celebrate, from these fields.
+        named = any(getattr(milestone, k) != fields[k] for k in CELEBRATED_AS)
         milestone.sqlmodel_update(fields)
         milestone.revision += 1
         milestone.updated_at = utcnow()
         session.add(milestone)
         bump_feed_versions(session, before["countries"], milestone.countries)
+        if named:
+            bump_celebrating_feeds(session, milestone.id)
         change.record(session, "update", "milestone", milestone.id, before, snapshot(milestone))
         session.commit()
         session.refresh(milestone)
@@ -207,6 +214,7 @@ def delete_milestone(
     milestone.deleted_at = utcnow()
     session.add(milestone)
     bump_feed_versions(session, milestone.countries)
+    bump_celebrating_feeds(session, milestone.id)  # their "Celebrates:" line goes
     change.record(session, "delete", "milestone", milestone.id, before=snapshot(milestone))
     session.commit()
 
@@ -222,6 +230,7 @@ def restore_milestone(milestone_id: uuid.UUID, session: SessionDep, change: Chan
         milestone.deleted_at = None
         session.add(milestone)
         bump_feed_versions(session, milestone.countries)
+        bump_celebrating_feeds(session, milestone.id)
         change.record(session, "restore", "milestone", milestone.id, after=snapshot(milestone))
         session.commit()
         session.refresh(milestone)

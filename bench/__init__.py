@@ -1,0 +1,1 @@
+"""The feed benchmark: ``python -m bench`` (see README.md, "Performance")."""
