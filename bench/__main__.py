@@ -452,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
         args.rounds, args.duration = 1, 1.0
     command = "python -m bench" + (" --quick" if args.quick else "")
     results: dict = {"machine": machine(), "command": command, "rounds": args.rounds,
-                     "duration": args.duration, "load_before": os.getloadavg()[0],
+                     "duration": args.duration, "load_before": round(os.getloadavg()[0], 2),
                      "big": f"{big:,}"}  # fmt: skip
     tmp = Path(tempfile.mkdtemp(prefix="diplocal-bench-"))
     servers: list[Server] = []
@@ -536,7 +536,7 @@ def main(argv: list[str] | None = None) -> int:
         rss, peak = plain.memory_mb()
         results["memory"] = {"rss_mb": rss, "peak_mb": peak, "warmed_feeds": feeds,
                              "feed_mb": feed_bytes / 2**20}  # fmt: skip
-        results["load_after"] = os.getloadavg()[0]
+        results["load_after"] = round(os.getloadavg()[0], 2)
     finally:
         for s in servers:
             s.stop()
