@@ -5,7 +5,6 @@ from contextlib import asynccontextmanager
 
 import sqlalchemy as sa
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from app import __version__, problems
@@ -73,16 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.max_import_bytes if path.endswith("/import") else settings.max_body_bytes
         ),
     )
-    # Reads are open to any web page; writes are not: a browser never gets CORS approval for
-    # POST, PATCH or DELETE, so a key pasted into one site cannot be used by another.
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=["*"],
-        allow_methods=["GET", "HEAD"],
-        allow_headers=["If-None-Match", "If-Modified-Since", "X-Request-ID"],
-        expose_headers=["ETag", "Last-Modified", "Location", "X-Request-ID"],
-        max_age=86400,
-    )
+    # Request ids, nosniff, read-only CORS and access logs (app/middleware.py).
     app.add_middleware(RequestContext)
     app.state.engine = engine
     app.state.feed_cache = FeedCache(settings.feed_cache_bytes)

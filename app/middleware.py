@@ -26,10 +26,23 @@ def redact(path: str) -> str:
     return _SECRET_PATH.sub(r"\1***\2", path)
 
 
+# CORS (Fetch standard): any page may read the API and the feeds, no page may write. The
+# answer is the same for every origin, so it needs no "Vary: Origin" and a CDN keeps one copy.
+CORS_METHODS = b"GET, HEAD"
+CORS_ALLOWED_HEADERS = frozenset({"if-none-match", "if-modified-since", "x-request-id"})
+_CORS_RESPONSE_HEADERS = (
+    (b"access-control-allow-origin", b"*"),
+    (b"access-control-expose-headers", b"ETag, Last-Modified, Location, X-Request-ID"),
+)
+
+
 class RequestContext:
     """Gives every request an id (the client's ``X-Request-ID`` when sane, else a new one),
-    echoes it and ``X-Content-Type-Options: nosniff`` on every response, and logs one
-    structured line per request without query strings or credentials."""
+    echoes it and ``X-Content-Type-Options: nosniff`` on every response, answers CORS (reads
+    only), and logs one structured line per request without query strings or credentials.
+
+    One layer for all four, because a feed poll pays for every layer it passes through.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -38,24 +51,34 @@ class RequestContext:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        given = _header(scope, b"x-request-id")
+        given = origin = preflight = None
+        for key, value in scope["headers"]:
+            if key == b"x-request-id":
+                given = value.decode("latin-1")
+            elif key == b"origin":
+                origin = value
+            elif key == b"access-control-request-method":
+                preflight = value
         request_id = given if given and _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status = 500
+        extra = [(b"x-request-id", request_id.encode()), (b"x-content-type-options", b"nosniff")]
+        if origin is not None:
+            extra += _CORS_RESPONSE_HEADERS
 
         async def send_with_headers(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = list(message.get("headers", []))
-                headers.append((b"x-request-id", request_id.encode()))
-                headers.append((b"x-content-type-options", b"nosniff"))
-                message["headers"] = headers
+                message["headers"] = [*message.get("headers", ()), *extra]
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_headers)
+            if scope["method"] == "OPTIONS" and origin is not None and preflight is not None:
+                await _preflight(scope, preflight, send_with_headers)
+            else:
+                await self.app(scope, receive, send_with_headers)
         finally:
             if access_log.isEnabledFor(logging.INFO):
                 access_log.info(
@@ -68,6 +91,25 @@ class RequestContext:
                         "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                     },
                 )
+
+
+async def _preflight(scope: Scope, method: bytes, send: Send) -> None:
+    """A CORS preflight: approved for reads only, so a browser never sends a cross-site write."""
+    asked = b""
+    for key, value in scope["headers"]:
+        if key == b"access-control-request-headers":
+            asked = value
+    headers = {h.strip() for h in asked.decode("latin-1").lower().split(",") if h.strip()}
+    allowed = method in (b"GET", b"HEAD") and headers <= CORS_ALLOWED_HEADERS
+    response = [
+        (b"access-control-allow-methods", CORS_METHODS),
+        (b"access-control-allow-headers", b"If-None-Match, If-Modified-Since, X-Request-ID"),
+        (b"access-control-max-age", b"86400"),
+        (b"content-length", b"0"),
+    ]
+    await send({"type": "http.response.start", "status": 204 if allowed else 403,
+                "headers": response})  # fmt: skip
+    await send({"type": "http.response.body", "body": b""})
 
 
 class BodyLimit:

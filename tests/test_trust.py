@@ -193,11 +193,21 @@ def test_cors_open_for_reads_closed_for_writes(client):
         headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
     )
     assert "POST" not in preflight.headers.get("access-control-allow-methods", "")
+    assert preflight.status_code == 403
     feed = client.options(
         "/feeds/all.ics",
-        headers={"Origin": "https://news.example", "Access-Control-Request-Method": "GET"},
+        headers={
+            "Origin": "https://news.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "If-None-Match",
+        },
     )
-    assert feed.status_code == 200 and "GET" in feed.headers["access-control-allow-methods"]
+    assert feed.status_code == 204 and "GET" in feed.headers["access-control-allow-methods"]
+    assert feed.headers["access-control-allow-origin"] == "*"
+    # Calendar apps send no Origin: their responses carry no CORS headers and no Vary: Origin.
+    plain = client.get("/feeds/all.ics")
+    assert "access-control-allow-origin" not in plain.headers
+    assert "Origin" not in plain.headers["vary"]
 
 
 def test_large_bodies_get_413(client, auth):
