@@ -20,9 +20,9 @@ mode, 100,000 milestones (``python -m bench.versions``; README.md, "Performance"
 
 Blocking the loop for 6 µs is cheaper than any way of not blocking it, so SQLite needs no
 async driver. On PostgreSQL the same code (psycopg 3 is DB-API too) would block for one round
-trip to the server (on loopback, commonly around 0.1 ms; not measured here, as the project
-has no PostgreSQL yet); if that matters, psycopg's native ``AsyncConnection`` can replace
-``_read`` without changing callers. Readers never block writers in WAL mode, and a
+trip to the server (on loopback, commonly around 0.1 ms: ``python -m bench.versions
+postgresql+psycopg://...`` measures it); if that matters, psycopg's ``AsyncConnection`` can
+replace ``_read`` without changing callers. Readers never block writers in WAL mode, and a
 read that fails drops the connection and retries once on a fresh one.
 """
 
