@@ -1,0 +1,125 @@
+"""What every model shares: the naming convention, text and date validators, pages."""
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Annotated, Generic, TypeVar
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BaseModel
+from sqlmodel import SQLModel
+
+from app import countries as country_data
+from app.anniversaries import Precision
+
+# One naming convention, so that Alembic names constraints the same on every engine.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+# ---------------------------------------------------------------- validation helpers
+
+_DATE_RE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def parse_partial_date(value: str) -> tuple[dt.date, Precision]:
+    """``1971-11-02`` (day), ``1971-11`` (month) or ``1971`` (year) to the period's first day."""
+    m = _DATE_RE.fullmatch(value.strip())
+    if not m:
+        raise ValueError("expected YYYY-MM-DD, YYYY-MM or YYYY")
+    year, month, day = (int(g) if g else None for g in m.groups())
+    if year == 0:
+        raise ValueError("year must be between 1 and 9999")
+    if month is not None and not 1 <= month <= 12:
+        raise ValueError(f"month {month} does not exist")
+    try:
+        first = dt.date(year, month or 1, day or 1)
+    except ValueError:
+        raise ValueError(f"{value.strip()} does not exist: day is out of range for month") from None
+    precision = Precision.day if day else Precision.month if month else Precision.year
+    return first, precision
+
+
+def format_partial_date(d: dt.date, precision: str) -> str:
+    if precision == Precision.year:
+        return f"{d.year:04d}"
+    if precision == Precision.month:
+        return f"{d.year:04d}-{d.month:02d}"
+    return d.isoformat()
+
+
+def check_country(code: str) -> str:
+    info = country_data.lookup(code)
+    if info is None:
+        raise ValueError(f"unknown country code {code!r}")
+    return info.code
+
+
+def _check_countries(codes: list[str]) -> list[str]:
+    if not codes:
+        raise ValueError("at least one country is required")
+    if len(codes) > 2:
+        raise ValueError("at most two countries: a milestone concerns one country or a pair")
+    result = sorted(check_country(c) for c in codes)
+    if len(result) == 2 and result[0] == result[1]:
+        raise ValueError("a pair needs two different countries")
+    return result
+
+
+Countries = Annotated[list[str], AfterValidator(_check_countries)]
+
+
+def _check_line(value: str | None) -> str | None:
+    """Single-line text (a title, a source): no control characters but tab."""
+    if value is None:
+        return None
+    for ch in value:
+        if ch != "\t" and unicodedata.category(ch) == "Cc":
+            raise ValueError(f"control character U+{ord(ch):04X} is not allowed here")
+    return value
+
+
+def _check_text(value: str | None) -> str | None:
+    """Multi-line text: line endings become LF; tab is kept; other control characters fail."""
+    if value is None:
+        return None
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    for ch in value:
+        if ch not in "\n\t" and unicodedata.category(ch) == "Cc":
+            raise ValueError(f"control character U+{ord(ch):04X} is not allowed here")
+    return value
+
+
+def _check_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+        raise ValueError("expected an absolute http or https URL")
+    return value
+
+
+Line = Annotated[str, AfterValidator(_check_line)]
+Text = Annotated[str, AfterValidator(_check_text)]
+Url = Annotated[str, AfterValidator(_check_url)]
+
+TITLE_MAX = 500
+DESCRIPTION_MAX = 20_000
+SOURCE_MAX = 2_000
+
+
+# ---------------------------------------------------------------- lists
+
+ItemT = TypeVar("ItemT")
+
+
+class Page(BaseModel, Generic[ItemT]):
+    items: list[ItemT]
+    total: int
+    limit: int
+    offset: int

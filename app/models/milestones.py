@@ -1,0 +1,250 @@
+"""Milestones, their kinds, and anniversaries as the API shows them."""
+
+import datetime as dt
+import uuid
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from sqlmodel import Field, SQLModel
+
+from app.anniversaries import Precision
+from app.db import UTCDateTime, utcnow
+from app.models.common import (
+    DESCRIPTION_MAX,
+    SOURCE_MAX,
+    TITLE_MAX,
+    Countries,
+    Line,
+    Text,
+    Url,
+    format_partial_date,
+    parse_partial_date,
+)
+from app.wording import default_title
+
+
+class MilestoneKind(StrEnum):
+    diplomatic_relations = "diplomatic_relations"
+    relations_severed = "relations_severed"
+    relations_restored = "relations_restored"
+    independence = "independence"
+    national_day = "national_day"
+    treaty = "treaty"
+    state_visit = "state_visit"
+    other = "other"
+
+
+# Kinds that feeds and jubilee lists show unless ``kind=`` asks for others (GUIDE.md).
+CELEBRATED_KINDS = frozenset(
+    {
+        MilestoneKind.diplomatic_relations,
+        MilestoneKind.relations_restored,
+        MilestoneKind.independence,
+        MilestoneKind.national_day,
+        MilestoneKind.treaty,
+    }
+)
+
+
+class Confidence(StrEnum):
+    verified = "verified"
+    unverified = "unverified"
+
+
+# ---------------------------------------------------------------- milestones
+
+
+class MilestoneBase(SQLModel):
+    title: Line | None = Field(default=None, max_length=TITLE_MAX)
+    description: Text | None = Field(default=None, max_length=DESCRIPTION_MAX)
+    source: Line | None = Field(default=None, max_length=SOURCE_MAX)
+    source_url: Url | None = Field(default=None, max_length=SOURCE_MAX)
+
+
+class Milestone(SQLModel, table=True):
+    """A dated fact about one country or an unordered pair (stored sorted: ``country_a`` first)."""
+
+    # Anniversary queries read only this index: (month, day) finds the origins that fall in a
+    # window and the other columns decide the rest, so no table row is read (crud.py).
+    # Covers the anniversary window query, so the database reads the index alone.
+    __table_args__ = (
+        sa.Index("ix_milestone_anniversary", "month", "day", "date", "kind", "deleted_at", "id"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    kind: str = Field(max_length=32, index=True)
+    country_a: str = Field(foreign_key="country.code", max_length=8, index=True)
+    country_b: str | None = Field(
+        default=None, foreign_key="country.code", max_length=8, index=True
+    )
+    # The first day of the period the date is known to; ``precision`` says how much is known.
+    date: dt.date = Field(index=True)
+    precision: str = Field(max_length=8)
+    # Copies of the date's month and day where known, for the anniversary index.
+    month: int | None = None
+    day: int | None = None
+    title: str | None = Field(default=None, max_length=TITLE_MAX)
+    description: str | None = Field(default=None, sa_type=sa.Text)
+    source: str | None = Field(default=None, max_length=SOURCE_MAX)
+    source_url: str | None = Field(default=None, max_length=SOURCE_MAX)
+    confidence: str = Field(default=Confidence.unverified.value, max_length=16)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    revision: int = 1
+    # Soft delete: an admin can restore it; until then it reads as 404 everywhere.
+    deleted_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    @property
+    def countries(self) -> list[str]:
+        return [self.country_a] if self.country_b is None else [self.country_a, self.country_b]
+
+    @property
+    def display_title(self) -> str:
+        return self.title or default_title(self.kind, self.countries)
+
+
+class MilestoneCreate(MilestoneBase):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: MilestoneKind
+    date: str = Field(
+        description="`YYYY-MM-DD`, or `YYYY-MM` / `YYYY` when only the month or year is known.",
+        schema_extra={"examples": ["1971-11-02"]},
+    )
+    precision: Precision | None = Field(
+        default=None, description="Optional; when given it must agree with `date`."
+    )
+    countries: Countries = Field(
+        description="One country, or an unordered pair (ISO 3166 codes).",
+        schema_extra={"examples": [["CN", "PE"]]},
+    )
+    confidence: Confidence = Confidence.unverified
+
+    @field_validator("date")
+    @classmethod
+    def _date(cls, value: str) -> str:
+        d, precision = parse_partial_date(value)
+        return format_partial_date(d, precision)
+
+    @model_validator(mode="after")
+    def _precision_agrees(self) -> "MilestoneCreate":
+        actual = parse_partial_date(self.date)[1]
+        if self.precision is not None and self.precision != actual:
+            raise ValueError(
+                f"precision {self.precision.value!r} does not match date {self.date!r}"
+                f" ({actual.value} precision)"
+            )
+        self.precision = actual
+        return self
+
+    def fields(self) -> dict[str, Any]:
+        """The table columns this input sets."""
+        d, precision = parse_partial_date(self.date)
+        return {
+            "kind": self.kind.value,
+            "country_a": self.countries[0],
+            "country_b": self.countries[1] if len(self.countries) == 2 else None,
+            "date": d,
+            "precision": precision.value,
+            "month": d.month if precision != Precision.year else None,
+            "day": d.day if precision == Precision.day else None,
+            "title": self.title,
+            "description": self.description,
+            "source": self.source,
+            "source_url": self.source_url,
+            "confidence": self.confidence.value,
+        }
+
+
+class MilestoneUpdate(MilestoneBase):
+    """A partial update: only the fields sent change; ``null`` clears an optional field."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: MilestoneKind | None = None
+    date: str | None = None
+    precision: Precision | None = None
+    countries: list[str] | None = None
+    confidence: Confidence | None = None
+
+
+class MilestonePublic(SQLModel):
+    id: uuid.UUID
+    kind: MilestoneKind
+    date: str = Field(schema_extra={"examples": ["1971-11-02"]})
+    precision: Precision
+    countries: list[str]
+    title: str = Field(description="The given title, or one generated from kind and countries.")
+    title_generated: bool
+    description: str | None
+    source: str | None
+    source_url: str | None
+    confidence: Confidence
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    revision: int
+
+    @classmethod
+    def of(cls, m: Milestone) -> "MilestonePublic":
+        return cls(
+            id=m.id,
+            kind=m.kind,
+            date=format_partial_date(m.date, m.precision),
+            precision=m.precision,
+            countries=m.countries,
+            title=m.display_title,
+            title_generated=m.title is None,
+            description=m.description,
+            source=m.source,
+            source_url=m.source_url,
+            confidence=m.confidence,
+            created_at=m.created_at,
+            updated_at=m.updated_at,
+            revision=m.revision,
+        )
+
+    def as_input(self) -> dict[str, Any]:
+        """The fields a client would send to recreate this milestone."""
+        return {
+            "kind": self.kind,
+            "date": self.date,
+            "countries": self.countries,
+            "title": None if self.title_generated else self.title,
+            "description": self.description,
+            "source": self.source,
+            "source_url": self.source_url,
+            "confidence": self.confidence,
+        }
+
+
+# ---------------------------------------------------------------- anniversaries
+
+
+class AnniversaryPublic(BaseModel):
+    milestone_id: uuid.UUID
+    kind: MilestoneKind
+    countries: list[str]
+    year: int = Field(description="The calendar year of the anniversary.")
+    date: dt.date | None = Field(
+        description="The day it is observed; null when the origin is known only to the month "
+        "or year."
+    )
+    month: int | None = Field(description="The month, when the origin's month is known.")
+    years: int
+    ordinal: str = Field(schema_extra={"examples": ["50th"]})
+    jubilee: bool = Field(description="A multiple of five years.")
+    tier: str | None = Field(schema_extra={"examples": ["golden"]})
+    observed: bool = Field(description="True when 29 February is observed on 28 February.")
+    title: str = Field(
+        schema_extra={
+            "examples": ["50th anniversary of diplomatic relations between China and Peru"]
+        }
+    )
+    origin_date: str
+    precision: Precision
+    milestone_title: str
+    event_ids: list[uuid.UUID] = Field(
+        default_factory=list, description="Events that celebrate this anniversary."
+    )
