@@ -116,3 +116,15 @@ def test_the_window_query_reads_the_anniversary_index(session, origins):
         str(r) for r in session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")
     )
     assert "ix_milestone_anniversary" in plan and "SCAN milestone" not in plan, plan
+
+
+def test_the_filter_is_one_hashable_value(session, origins):
+    """Equal filters are one key, whatever iterable the kinds came in: the statement built
+    for one is reused for the other (``queries._rows`` is memoised on the filter)."""
+    a = AnniversaryFilter(country="PE", kinds={"independence", "national_day"})
+    b = AnniversaryFilter(country="PE", kinds=["national_day", "independence"])
+    assert a == b and hash(a) == hash(b)
+    with pytest.raises(AttributeError):
+        a.jubilee_only = True  # type: ignore[misc]  # frozen: the point of the test
+    window = (D(2021, 1, 1), D(2021, 12, 31))
+    assert queries._anniversary_rows(*window, a) is queries._anniversary_rows(*window, b)
