@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from app import countries as country_data
 from app.crud import bump_feed_versions
-from app.feeds import event_uid_for
+from app.feeds.render import event_uid_for
 from app.models import Event, EventCreate, Milestone
 
 # Weighted like the real thing: most pair milestones establish relations, most single ones

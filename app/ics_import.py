@@ -15,7 +15,7 @@ from typing import Any
 import icalendar
 from icalendar.parser import Contentline
 
-from app import ical
+from app.feeds import ical
 from app.models import EventKind, EventStatus
 
 _ANNIVERSARY_UID = re.compile(

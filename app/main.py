@@ -19,12 +19,12 @@ from app.api import (
     milestones,
 )
 from app.api.deps import get_and_head
-from app.cache import FeedCache
 from app.config import Settings, get_settings
 from app.db import engine_for
+from app.feeds.cache import FeedCache
+from app.feeds.versions import FeedVersions
 from app.middleware import BodyLimit, RequestContext, configure_logging
 from app.migrate import is_migrated
-from app.versions import FeedVersions
 
 log = logging.getLogger("diplocal")
 

@@ -19,7 +19,7 @@ from sqlmodel import Field, Session, func, select
 from app.audit import Actor, record_many
 from app.crud import bump_event_states
 from app.db import utcnow
-from app.feeds import event_uid_for
+from app.feeds.render import event_uid_for
 from app.models import Event, EventCreate, EventPublic, Line, Milestone, anniversary_problem
 from app.progress import Progress
 from app.transfer_rows import (

@@ -187,30 +187,32 @@ def cold_build(db_url: str, cap: int, repeat: int) -> dict:
     from sqlmodel import Session, select
     from starlette.datastructures import QueryParams
 
-    from app import crud
-    from app.api import feeds as feed_api
+    from app import queries
     from app.db import create_db_engine
+    from app.feeds import build, catalogue, render
+    from app.feeds.query import parse_feed_query
+    from app.filters import AnniversaryFilter
     from app.models import Milestone
     from bench import objectmodel
 
     engine = create_db_engine(db_url)
     day = dt.datetime.now(dt.UTC).date()
-    q = feed_api.parse_feed_query(QueryParams(WINDOW), day)
+    q = parse_feed_query(QueryParams(WINDOW), day)
     a, b = SIZED[5000][0]
-    feed = feed_api.pair_feed_of(*sorted((a, b)))
+    feed = catalogue.pair_feed_of(*sorted((a, b)))
     base = "http://127.0.0.1"
     stamp = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
     def service() -> bytes:
         with Session(engine) as s:
-            return feed_api.build_entry(
+            return build.build_entry(
                 s, feed, q, url=base + feed.path, base_url=base, cap=cap, etag="k",
                 last_modified=stamp, day=day, max_age=3600,
             ).gzipped  # fmt: skip
 
     def first_ever() -> bytes:
-        feed_api.feeds.vtimezone.cache_clear()
-        feed_api.feeds.PIECES.clear()
+        render.vtimezone.cache_clear()
+        render.PIECES.clear()
         return service()
 
     def after_a_change() -> bytes:
@@ -230,15 +232,17 @@ def cold_build(db_url: str, cap: int, repeat: int) -> dict:
 
     def object_model() -> bytes:
         with Session(engine) as s:
-            found = crud.anniversaries(
-                s, q.start, q.end, pair=feed.pair, kinds=q.kinds, dated_only=True
+            where = AnniversaryFilter(pair=feed.pair, kinds=q.kinds, dated_only=True)
+            found = queries.anniversaries(s, q.start, q.end, where)
+            events = queries.events_query(
+                AnniversaryFilter(pair=feed.pair), start=q.start, end=q.end
             )
-            events = list(s.exec(crud.events_query(pair=feed.pair, start=q.start, end=q.end)))
+            events = list(s.exec(events))
             ids = {e.milestone_id for e in events if e.milestone_id}
             rows = s.exec(select(Milestone).where(Milestone.id.in_(ids))) if ids else []
             milestones = {m.id: m for m in rows}
-            info = feed_api.feeds.FeedInfo(feed.scope, feed.name, feed.description,
-                                           base + feed.path, base)  # fmt: skip
+            info = render.FeedInfo(feed.scope, feed.name, feed.description,
+                                    base + feed.path, base)  # fmt: skip
             body = objectmodel.build(info, found, events, milestones)
         gzip.compress(body, 6, mtime=0)
         return body

@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 
 import icalendar
 
-from app import feeds
 from app.anniversaries import Anniversary
+from app.feeds import render as feeds
 from app.models import Event, Milestone
 
 

@@ -1,5 +1,5 @@
 """How to read one scope's feed version from an async handler: the measurements behind
-app/versions.py. ``python -m bench.versions [DATABASE_URL]``; prints µs per read."""
+app/feeds/versions.py. ``python -m bench.versions [DATABASE_URL]``; prints µs per read."""
 
 import asyncio
 import sys
@@ -10,9 +10,9 @@ from pathlib import Path
 from sqlmodel import Session
 
 from app.db import create_db_engine
+from app.feeds.versions import FeedVersions
 from app.migrate import upgrade
 from app.models import FeedVersion
-from app.versions import FeedVersions
 
 
 def per_call_us(fn, n: int = 20_000) -> float:

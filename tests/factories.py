@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from app.crud import bump_feed_versions
 from app.db import utcnow
-from app.feeds import event_uid_for
+from app.feeds.render import event_uid_for
 from app.models import Event, EventCreate, Milestone, MilestoneCreate
 
 CN_PE = {"kind": "diplomatic_relations", "date": "1971-11-02", "countries": ["CN", "PE"]}

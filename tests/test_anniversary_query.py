@@ -4,12 +4,14 @@
 import datetime as dt
 import random
 import uuid
+from dataclasses import replace
 
 import pytest
 from sqlmodel import select
 
 from app import anniversaries as engine
-from app import crud, demo
+from app import demo, queries
+from app.filters import AnniversaryFilter
 from app.models import CELEBRATED_KINDS, Milestone
 from tests.databases import ON_POSTGRESQL
 
@@ -88,16 +90,17 @@ def test_database_and_engine_agree(session, origins, start, end, jubilee_only):
             and (place.get("pair") is None or list(place["pair"]) == m.countries)
         ]  # fmt: skip
         expected = engine.anniversaries(mine, start, end, jubilee_only=jubilee_only)
-        args = {"kinds": kinds, "jubilee_only": jubilee_only, **place}
-        found = crud.anniversaries(session, start, end, **args)
-        assert found == expected, (start, end, args)
-        assert crud.count_anniversaries(session, start, end, **args) == len(expected)
+        where = AnniversaryFilter(kinds=kinds, jubilee_only=jubilee_only, **place)
+        found = queries.anniversaries(session, start, end, where)
+        assert found == expected, (start, end, where)
+        assert queries.count_anniversaries(session, start, end, where) == len(expected)
         dated = [a for a in expected if a.date is not None]
-        assert crud.anniversaries(session, start, end, dated_only=True, **args) == dated
-        assert crud.count_anniversaries(session, start, end, dated_only=True, **args) == len(dated)
-        page = crud.anniversaries(session, start, end, limit=7, offset=3, **args)
+        dated_only = replace(where, dated_only=True)
+        assert queries.anniversaries(session, start, end, dated_only) == dated
+        assert queries.count_anniversaries(session, start, end, dated_only) == len(dated)
+        page = queries.anniversaries(session, start, end, where, limit=7, offset=3)
         assert page == expected[3:10]
-        last = crud.anniversaries(session, start, end, limit=5, descending=True, **args)
+        last = queries.anniversaries(session, start, end, where, limit=5, descending=True)
         # Latest first; on one day still by id (reverse=True keeps ties in their order).
         assert last == sorted(expected, key=lambda a: a.sort_key, reverse=True)[:5]
 
@@ -107,12 +110,21 @@ def test_database_and_engine_agree(session, origins, start, end, jubilee_only):
 )
 def test_the_window_query_reads_the_anniversary_index(session, origins):
     """A 30-day window must not read every milestone (GUIDE.md, "Performance")."""
-    rows = crud._anniversary_rows(
-        D(2021, 3, 1), D(2021, 3, 30), country=None, pair=None, kinds=None,
-        jubilee_only=False, dated_only=False,
-    )  # fmt: skip
+    rows = queries._anniversary_rows(D(2021, 3, 1), D(2021, 3, 30), AnniversaryFilter())
     sql = select(rows.c.id).compile(session.get_bind(), compile_kwargs={"literal_binds": True})
     plan = " ".join(
         str(r) for r in session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")
     )
     assert "ix_milestone_anniversary" in plan and "SCAN milestone" not in plan, plan
+
+
+def test_the_filter_is_one_hashable_value(session, origins):
+    """Equal filters are one key, whatever iterable the kinds came in: the statement built
+    for one is reused for the other (``queries._rows`` is memoised on the filter)."""
+    a = AnniversaryFilter(country="PE", kinds={"independence", "national_day"})
+    b = AnniversaryFilter(country="PE", kinds=["national_day", "independence"])
+    assert a == b and hash(a) == hash(b)
+    with pytest.raises(AttributeError):
+        a.jubilee_only = True  # type: ignore[misc]  # frozen: the point of the test
+    window = (D(2021, 1, 1), D(2021, 12, 31))
+    assert queries._anniversary_rows(*window, a) is queries._anniversary_rows(*window, b)

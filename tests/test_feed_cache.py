@@ -10,12 +10,15 @@ import httpx2
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
+from starlette.datastructures import QueryParams
 
-from app import crud
-from app.api import feeds as feed_api
+from app import crud, queries
 from app.config import Settings
+from app.feeds import build, catalogue, render, serve
+from app.feeds.query import parse_feed_query
+from app.feeds.versions import NEVER, FeedVersions
+from app.filters import AnniversaryFilter
 from app.main import create_app
-from app.versions import NEVER, FeedVersions
 from tests.factories import CN_PE, PE_INDEPENDENCE, make_event, make_milestone
 
 WINDOW = "from=2020-01-01&to=2030-12-31"
@@ -27,13 +30,13 @@ GZIP = {"Accept-Encoding": "gzip"}
 def builds(monkeypatch):
     """Counts feed builds (the cold path that reads events from the database)."""
     calls = []
-    real = feed_api.build_entry
+    real = build.build_entry
 
     def counting(*args, **kwargs):
         calls.append(args[1].scope)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(feed_api, "build_entry", counting)
+    monkeypatch.setattr(build, "build_entry", counting)
     return calls
 
 
@@ -47,7 +50,7 @@ def test_warm_polls_and_304s_build_nothing_and_open_no_session(client, session, 
     first = client.get(PAIR, headers=GZIP)
     assert builds == ["CN-PE"]
     with pytest.MonkeyPatch.context() as m:
-        m.setattr(feed_api, "Session", None)  # any session opened now would fail
+        m.setattr(serve, "Session", None)  # any session opened now would fail
         for _ in range(3):
             warm = client.get(PAIR, headers=GZIP)
             assert warm.content == first.content
@@ -216,20 +219,20 @@ def test_a_feed_too_long_to_show_whole_changes_with_the_day(settings, session, m
     capped = Settings(database_url=settings.database_url, feed_max_events=5)
     url = "/feeds/all.ics?from=2020-01-01&to=2030-12-31"
     with TestClient(create_app(capped)) as c:
-        monkeypatch.setattr(feed_api, "today", lambda: dt.date(2022, 6, 1))
+        monkeypatch.setattr(serve, "today", lambda: dt.date(2022, 6, 1))
         first = c.get(url)
         assert "shows 4 of 110" in first.text
         assert c.get(url, headers={"If-None-Match": first.headers["etag"]}).status_code == 304
         since = c.get(url, headers={"If-Modified-Since": first.headers["last-modified"]})
         assert since.status_code == 304
-        monkeypatch.setattr(feed_api, "today", lambda: dt.date(2027, 6, 1))
+        monkeypatch.setattr(serve, "today", lambda: dt.date(2027, 6, 1))
         later = c.get(url, headers={"If-None-Match": first.headers["etag"]})
         assert later.status_code == 200 and later.content != first.content
         assert "DTSTART;VALUE=DATE:20270615" in later.text
         assert "DTSTART;VALUE=DATE:20220615" not in later.text
         since = c.get(url, headers={"If-Modified-Since": first.headers["last-modified"]})
         assert since.status_code == 200  # nothing was written, but the day moved the feed
-        monkeypatch.setattr(feed_api, "today", lambda: dt.date(2022, 6, 1))
+        monkeypatch.setattr(serve, "today", lambda: dt.date(2022, 6, 1))
         assert c.get(url).content == first.content  # the same day gives the same bytes
 
 
@@ -246,19 +249,20 @@ def test_truncated_feeds_load_only_the_nearest_but_keep_the_same_events(session,
     make_event(session, start_date="2021-11-02")
     make_event(session, start_date="2024-02-28")
     today = dt.date.fromisoformat(day)
-    q = feed_api.parse_feed_query(
-        feed_api.QueryParams("from=2020-01-01&to=2030-12-31"), today
-    )  # fmt: skip
-    feed = feed_api.country_feed_of("PE")
+    q = parse_feed_query(QueryParams("from=2020-01-01&to=2030-12-31"), today)
+    feed = catalogue.country_feed_of("PE")
     args = {
         "url": "http://x/feeds/countries/PE.ics", "base_url": "http://x", "etag": "k",
         "last_modified": dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "day": today, "max_age": 1,
     }  # fmt: skip
-    built = feed_api.build_entry(session, feed, q, cap=cap, **args)
-    everything = crud.anniversaries(session, q.start, q.end, country="PE", kinds=q.kinds)
-    events = list(session.exec(crud.events_query(country="PE", start=q.start, end=q.end)))
-    info = feed_api.feeds.FeedInfo("PE", feed.name, feed.description, args["url"], "http://x")
-    expected, truncated = feed_api.feeds.render(
+    built = build.build_entry(session, feed, q, cap=cap, **args)
+    where = AnniversaryFilter(country="PE", kinds=q.kinds)
+    everything = queries.anniversaries(session, q.start, q.end, where)
+    events = list(
+        session.exec(queries.events_query(AnniversaryFilter("PE"), start=q.start, end=q.end))
+    )
+    info = render.FeedInfo("PE", feed.name, feed.description, args["url"], "http://x")
+    expected, truncated = render.render(
         info, everything, today=today, cap=cap, events=events, years=(2020, 2030)
     )
     assert truncated == built.truncated
@@ -268,13 +272,13 @@ def test_truncated_feeds_load_only_the_nearest_but_keep_the_same_events(session,
 def test_concurrent_cold_requests_build_once(settings, session, builds, monkeypatch):
     make_milestone(session)
     release = threading.Event()
-    real = feed_api.build_entry
+    real = build.build_entry
 
     def slow(*args, **kwargs):
         release.wait(5)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(feed_api, "build_entry", slow)
+    monkeypatch.setattr(build, "build_entry", slow)
     app = create_app(settings)
 
     async def poll():

@@ -296,3 +296,28 @@ def test_feeds_are_documented_with_their_parameters(client):
     assert "304" in pair["responses"] and "head" not in paths["/feeds/pairs/{pair}.ics"]
     assert "/feeds/all.ics" in paths and "/feeds/countries/{code}.ics" in paths
     assert "/api/v1/feeds" in paths
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["jubilee_only=maybe", "jubilee_only=", "from=2021-13-01", "from=21-01-01", "to=tomorrow"],
+)
+def test_feed_query_errors_are_the_apis(client, query):
+    """The feeds parse their query themselves (app/feeds/query.py), with the same Pydantic
+    rules as FastAPI: the same bad value gives the same problem document."""
+    api = client.get(f"/api/v1/anniversaries?{query}")
+    feed = client.get(f"/feeds/all.ics?{query}")
+    assert api.status_code == feed.status_code == 422
+    assert feed.headers["content-type"] == "application/problem+json"
+    assert feed.json()["errors"] == api.json()["errors"]
+    assert feed.json()["errors"][0]["field"] == query.split("=")[0]
+
+
+@pytest.mark.parametrize(("value", "jubilees"), [("YES", True), ("on", True), ("0", False)])
+def test_feed_booleans_are_the_apis(client, session, value, jubilees):
+    make_milestone(session, date="1971-11-02")  # 50 years in 2021, 51 in 2022
+    url = f"/feeds/pairs/CN-PE.ics?from=2021-01-01&to=2022-12-31&jubilee_only={value}"
+    assert len(events(client.get(url).content)) == (1 if jubilees else 2)
+    api = client.get(f"/api/v1/anniversaries?pair=CN-PE&from=2021-01-01&to=2022-12-31"
+                     f"&jubilee_only={value}").json()  # fmt: skip
+    assert api["total"] == (1 if jubilees else 2)

@@ -1,4 +1,5 @@
-"""iCalendar serialisation (app/ical.py), checked byte by byte and through the icalendar parser."""
+"""iCalendar serialisation (app/feeds/ical.py), checked byte by byte and through the
+icalendar parser."""
 
 import datetime as dt
 import unicodedata
@@ -7,7 +8,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from app.ical import (
+from app.feeds.ical import (
     all_day_event,
     calendar,
     escape_text,

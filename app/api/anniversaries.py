@@ -1,9 +1,10 @@
 import datetime as dt
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app import crud
+from app import queries
 from app.anniversaries import Anniversary, add_years
 from app.api.deps import PagingDep, PlaceFilterDep, check_window
 from app.auth import ViewerDep
@@ -65,18 +66,15 @@ def list_anniversaries(
         start = from_ or dt.datetime.now(dt.UTC).date()
     end = to or add_years(start, 1) - dt.timedelta(days=1)
     check_window(start, end)
-    kinds = place.kinds
-    if kinds is None and jubilee_only:
-        kinds = CELEBRATED_KINDS
-    where = {
-        "country": place.country, "pair": place.pair, "kinds": kinds, "jubilee_only": jubilee_only,
-    }  # fmt: skip
+    where = replace(place, jubilee_only=jubilee_only)
+    if where.kinds is None and jubilee_only:
+        where = replace(where, kinds=CELEBRATED_KINDS)
     # The database counts and cuts the page: only the page's milestones are loaded.
-    total = crud.count_anniversaries(session, start, end, **where)
-    page = crud.anniversaries(
-        session, start, end, limit=paging.limit, offset=paging.offset, **where
+    total = queries.count_anniversaries(session, start, end, where)
+    page = queries.anniversaries(
+        session, start, end, where, limit=paging.limit, offset=paging.offset
     )
-    celebrations = crud.celebrating_events(session, page, viewer)
+    celebrations = queries.celebrating_events(session, page, viewer)
     return Page(
         items=[
             anniversary_public(a, [e.id for e in celebrations.get((a.milestone.id, a.year), [])])

@@ -9,6 +9,7 @@ from fastapi import Depends, Query, Request
 
 from app import countries as country_data
 from app.anniversaries import MAX_WINDOW_YEARS, window_too_long
+from app.filters import AnniversaryFilter
 from app.models import MilestoneKind
 from app.problems import invalid
 
@@ -63,26 +64,20 @@ def parse_kinds(
     return frozenset(kinds)
 
 
-@dataclass(frozen=True)
-class PlaceFilter:
-    country: str | None
-    pair: tuple[str, str] | None
-    kinds: frozenset[str] | None
-
-
 def place_filter(
     country: Annotated[str | None, Query(description="ISO code: items involving it.")] = None,
     pair: Annotated[str | None, Query(description="Two codes, order-insensitive: `CN-PE`.")] = None,
     kind: Annotated[str | None, Query(description="Comma-separated kinds.")] = None,
-) -> PlaceFilter:
-    return PlaceFilter(
+) -> AnniversaryFilter:
+    """The place and kinds of a list; the router adds what else it selects by."""
+    return AnniversaryFilter(
         parse_country(country) if country else None,
         parse_pair(pair) if pair else None,
         parse_kinds(kind),
     )
 
 
-PlaceFilterDep = Annotated[PlaceFilter, Depends(place_filter)]
+PlaceFilterDep = Annotated[AnniversaryFilter, Depends(place_filter)]
 
 
 def check_window(start: dt.date, end: dt.date) -> None:

@@ -1,29 +1,22 @@
 """Feed discovery: the feeds of a country or a pair, with links to subscribe in any app."""
 
-from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Query, Request
 from sqlmodel import select
 
-from app import crud
 from app.api.deps import PagingDep, parse_country, parse_pair, public_url
-from app.countries import name_of
 from app.db import SessionDep
+from app.feeds.catalogue import ALL, Feed, country_feed_of, pair_feed_of
+from app.filters import AnniversaryFilter
 from app.models import Milestone, Page
-from app.wording import pair_label
+from app.queries import involving
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
 
 
-@dataclass(frozen=True)
-class _Feed:
-    name: str
-    path: str
-
-
-def feed_links(request: Request, feed: _Feed) -> dict[str, str]:
+def feed_links(request: Request, feed: Feed) -> dict[str, str]:
     """The plain URL, webcal:// (Apple, Thunderbird), and subscribe links for Google and
     Outlook, which ignore webcal:// on the web and on Android."""
     url = public_url(request, feed.path)
@@ -47,27 +40,26 @@ def list_feeds(
     pair: Annotated[str | None, Query(description="Feeds of this pair (`CN-PE`).")] = None,
 ):
     """Feed URLs to subscribe to, with webcal://, Google Calendar and Outlook links."""
-    found: list[_Feed] = []
+    found: list[Feed] = []
     if pair:
         a, b = parse_pair(pair)
-        found.append(_Feed(f"{pair_label([a, b])} anniversaries", f"/feeds/pairs/{a}-{b}.ics"))
-        found += [_Feed(f"{name_of(c)} anniversaries", f"/feeds/countries/{c}.ics") for c in (a, b)]
+        found += [pair_feed_of(a, b), country_feed_of(a), country_feed_of(b)]
     if country:
         code = parse_country(country)
-        found.append(_Feed(f"{name_of(code)} anniversaries", f"/feeds/countries/{code}.ics"))
+        found.append(country_feed_of(code))
         partners = session.exec(
             select(Milestone.country_a, Milestone.country_b)
             .where(
-                *crud.involving(country=code),
+                *involving(AnniversaryFilter(country=code)),
                 Milestone.country_b.is_not(None),  # type: ignore[union-attr]
                 Milestone.deleted_at.is_(None),  # type: ignore[union-attr]
             )
             .distinct()
         ).all()
         for a, b in sorted(partners):
-            found.append(_Feed(f"{pair_label([a, b])} anniversaries", f"/feeds/pairs/{a}-{b}.ics"))
+            found.append(pair_feed_of(a, b))
     if not pair and not country:
-        found.append(_Feed("Diplomatic anniversaries", "/feeds/all.ics"))
+        found.append(ALL)
     unique = list(dict.fromkeys(found))
     items = [feed_links(request, f) for f in unique[paging.offset : paging.offset + paging.limit]]
     return Page(items=items, total=len(unique), limit=paging.limit, offset=paging.offset)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import ValidationError
 from sqlmodel import Session, func, select
 
-from app import crud, feeds, ical
+from app import crud, queries
 from app.api.concurrency import check_if_match, set_etag
 from app.api.deps import (
     PagingDep,
@@ -18,6 +18,8 @@ from app.api.deps import (
 )
 from app.auth import Change, ChangeDep, ViewerDep, sees_private
 from app.db import SessionDep, utcnow
+from app.feeds import ical, render
+from app.filters import AnniversaryFilter
 from app.ics_import import IcsSyntaxError, ParsedEvent, parse_events
 from app.models import (
     Event,
@@ -98,7 +100,7 @@ def new_event(fields: dict[str, Any], uid: str | None = None) -> Event:
     event_id = uuid.uuid4()
     return Event(
         id=event_id,
-        uid=uid or feeds.event_uid_for(event_id),
+        uid=uid or render.event_uid_for(event_id),
         **fields,
         created_at=now,
         updated_at=now,
@@ -125,16 +127,15 @@ def list_events(
 ):
     """Events in date order, filtered by country, pair, kind, mode, status, milestone, dates.
     Private events are listed only to keys that may see them."""
-    stmt = crud.events_query(
+    where = AnniversaryFilter(
         country=parse_country(country) if country else None,
         pair=parse_pair(pair) if pair else None,
         kinds=parse_kinds(kind, EventKind),
-        start=from_,
-        end=to,
     )
+    stmt = queries.events_query(where, start=from_, end=to)
     if from_ and to and to < from_:
         raise invalid("to", f"'to' ({to}) is before 'from' ({from_})")
-    stmt = stmt.where(crud.visible_events(viewer))
+    stmt = stmt.where(queries.visible_events(viewer))
     if mode:
         stmt = stmt.where(Event.mode == mode.value)
     if status:
@@ -142,7 +143,7 @@ def list_events(
     if milestone_id:
         stmt = stmt.where(Event.milestone_id == milestone_id)
     if q and q.strip():
-        stmt = stmt.where(crud.event_text_match(q))
+        stmt = stmt.where(queries.event_text_match(q))
     total = session.exec(select(func.count()).select_from(stmt.order_by(None).subquery())).one()
     rows = session.exec(stmt.offset(paging.offset).limit(paging.limit))
     return Page(
@@ -277,10 +278,10 @@ def download_event(event: EventDep, session: SessionDep, request: Request):
     milestone = session.get(Milestone, event.milestone_id) if event.milestone_id else None
     if milestone is not None and milestone.deleted_at is not None:
         milestone = None  # a deleted milestone is not named
-    vevent = feeds.event_vevent(event, public_url(request, ""), milestone, portable=True)
-    zones = feeds.timezones_of([event], event.start_date.year, event.end_date.year)
+    vevent = render.event_vevent(event, public_url(request, ""), milestone, portable=True)
+    zones = render.timezones_of([event], event.start_date.year, event.end_date.year)
     body = ical.calendar(
-        prodid=feeds.PRODID, name=event.title, description=None, components=[vevent],
+        prodid=render.PRODID, name=event.title, description=None, components=[vevent],
         timezones=zones,
     ).encode()  # fmt: skip
     return Response(

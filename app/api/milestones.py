@@ -10,7 +10,7 @@ from app import transfer
 from app.api.concurrency import check_if_match, set_etag
 from app.api.deps import PagingDep, PlaceFilterDep, RawBodyDep, public_url
 from app.auth import ChangeDep
-from app.crud import bump_celebrating_feeds, bump_feed_versions, milestones_query
+from app.crud import bump_celebrating_feeds, bump_feed_versions
 from app.db import SessionDep, utcnow
 from app.models import (
     Milestone,
@@ -20,10 +20,11 @@ from app.models import (
     Page,
 )
 from app.problems import PROBLEM_JSON, from_pydantic, invalid, problem
+from app.queries import milestones_query
 
 router = APIRouter(prefix="/milestones", tags=["milestones"])
 
-# The fields an event's VEVENT takes from the milestone it celebrates (app/feeds.py).
+# The fields an event's VEVENT takes from the milestone it celebrates (app/feeds/render.py).
 CELEBRATED_AS = ("kind", "date", "country_a", "country_b", "title")
 
 
@@ -53,7 +54,7 @@ def list_milestones(
     ] = None,
 ):
     """Milestones in date order, filtered by country, pair, kind and text."""
-    stmt = milestones_query(country=place.country, pair=place.pair, kinds=place.kinds, q=q)
+    stmt = milestones_query(place, q)
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
     rows = session.exec(
         stmt.order_by(Milestone.date, Milestone.id).offset(paging.offset).limit(paging.limit)

@@ -19,10 +19,11 @@ from functools import lru_cache
 
 import icalendar
 
-from app import __version__, ical
+from app import __version__
 from app.anniversaries import Anniversary
-from app.cache import PieceCache
 from app.countries import name_of
+from app.feeds import ical
+from app.feeds.cache import PieceCache
 from app.models import Event, EventPublic, Milestone
 from app.wording import anniversary_title
 
