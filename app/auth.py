@@ -155,7 +155,8 @@ def sees_private(key: ApiKey | None, countries: Iterable[str]) -> bool:
 
 @dataclass(frozen=True)
 class Change:
-    """Who makes a write and in which request: what the audit trail records."""
+    """Who makes a write and in which request: routers check its permissions, and
+    ``app.crud`` records its ``actor`` in the audit trail."""
 
     key: ApiKey
     request_id: str | None
@@ -170,20 +171,6 @@ class Change:
     def require_admin(self) -> None:
         if self.key.scope != Scope.admin:
             raise HTTPException(403, f"Only an admin key may do this; {self.key.name!r} is not.")
-
-    def record(
-        self,
-        session: Session,
-        action: str,
-        entity: str,
-        entity_id: object,
-        before: dict[str, Any] | None = None,
-        after: dict[str, Any] | None = None,
-    ) -> None:
-        audit.record(
-            session, actor=self.key.name, request_id=self.request_id, action=action,
-            entity=entity, entity_id=entity_id, before=before, after=after,
-        )  # fmt: skip
 
 
 def change(request: Request, key: WriterDep) -> Change:

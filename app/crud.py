@@ -1,15 +1,29 @@
-"""The write side: country sync and the feed-version bumps of every write. The read queries,
-shared by the API and the feeds, are in app/queries.py."""
+"""The one write path of milestones and events (create, update, delete, restore: revision,
+timestamps, feed-version bumps, audit), the feed-version bumps themselves, and the country
+sync. The read queries, shared by the API and the feeds, are in app/queries.py."""
 
+import uuid
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
+from app import audit
 from app import countries as country_data
+from app.audit import Actor
 from app.db import utcnow
-from app.models import Country, Event, FeedVersion
+from app.feeds.render import event_uid_for
+from app.models import (
+    Country,
+    Event,
+    EventPublic,
+    FeedVersion,
+    Milestone,
+    MilestoneCreate,
+    MilestonePublic,
+)
 
 
 def sync_countries(session: Session) -> int:
@@ -107,3 +121,131 @@ def bump_feed_versions(session: Session, *country_lists: list[str], prefix: str 
             set_={"version": FeedVersion.version + 1, "changed_at": now},
         )
         session.exec(stmt)
+
+
+# ---------------------------------------------------------------- writes
+#
+# Every create, update, soft delete and restore of a milestone or an event goes through one
+# of these, which keep the revision, the timestamps, the feed versions and the audit trail
+# in step (tests/test_write_routes.py holds every write route to it). Callers check
+# permissions and If-Match before, and commit after: a write and its bookkeeping land in
+# one transaction or not at all.
+
+# The fields an event's VEVENT takes from the milestone it celebrates (app/feeds.py).
+CELEBRATED_AS = ("kind", "date", "country_a", "country_b", "title")
+
+
+def snapshot(item: Milestone | Event) -> dict[str, Any]:
+    """What the audit trail keeps of an item: what the API answers for it."""
+    public = MilestonePublic if isinstance(item, Milestone) else EventPublic
+    return public.model_validate(item).model_dump(mode="json")
+
+
+def _record(session: Session, actor: Actor, action: str, item: Milestone | Event, **values):
+    entity = "milestone" if isinstance(item, Milestone) else "event"
+    audit.record(
+        session, actor=actor.name, request_id=actor.request_id, action=action, entity=entity,
+        entity_id=item.id, **values,
+    )  # fmt: skip
+
+
+def create_milestone(session: Session, actor: Actor, body: MilestoneCreate) -> Milestone:
+    now = utcnow()
+    milestone = Milestone(**body.fields(), created_at=now, updated_at=now)
+    session.add(milestone)
+    bump_feed_versions(session, milestone.countries)
+    _record(session, actor, "create", milestone, after=snapshot(milestone))
+    return milestone
+
+
+def update_milestone(
+    session: Session, actor: Actor, milestone: Milestone, fields: dict[str, Any]
+) -> bool:
+    """Apply ``fields`` (``MilestoneCreate.fields()``); False when nothing changed, and then
+    nothing is written. The feeds of the old and the new countries change, and those of the
+    events that celebrate it when what they say of it changes."""
+    if not any(getattr(milestone, k) != v for k, v in fields.items()):
+        return False
+    before = snapshot(milestone)
+    named = any(getattr(milestone, k) != fields[k] for k in CELEBRATED_AS if k in fields)
+    milestone.sqlmodel_update(fields)
+    milestone.revision += 1
+    milestone.updated_at = utcnow()
+    session.add(milestone)
+    bump_feed_versions(session, before["countries"], milestone.countries)
+    if named:
+        bump_celebrating_feeds(session, milestone.id)
+    _record(session, actor, "update", milestone, before=before, after=snapshot(milestone))
+    return True
+
+
+def delete_milestone(session: Session, actor: Actor, milestone: Milestone) -> None:
+    """Soft delete: it leaves lists, anniversaries and feeds; the events that celebrate it
+    keep their link but lose their "Celebrates:" line."""
+    milestone.deleted_at = utcnow()
+    session.add(milestone)
+    bump_feed_versions(session, milestone.countries)
+    bump_celebrating_feeds(session, milestone.id)
+    _record(session, actor, "delete", milestone, before=snapshot(milestone))
+
+
+def restore_milestone(session: Session, actor: Actor, milestone: Milestone) -> bool:
+    """Undo a soft delete; False (and nothing written) when it is not deleted."""
+    if milestone.deleted_at is None:
+        return False
+    milestone.deleted_at = None
+    session.add(milestone)
+    bump_feed_versions(session, milestone.countries)
+    bump_celebrating_feeds(session, milestone.id)
+    _record(session, actor, "restore", milestone, after=snapshot(milestone))
+    return True
+
+
+def create_event(
+    session: Session, actor: Actor, fields: dict[str, Any], uid: str | None = None
+) -> Event:
+    """A new event from ``EventCreate.fields()``; ``uid`` is an imported file's UID, else
+    one is made from the id."""
+    now = utcnow()
+    event_id = uuid.uuid4()
+    event = Event(
+        id=event_id, uid=uid or event_uid_for(event_id), **fields, created_at=now, updated_at=now
+    )
+    session.add(event)
+    bump_event_feeds(session, event)
+    _record(session, actor, "create", event, after=snapshot(event))
+    return event
+
+
+def update_event(session: Session, actor: Actor, event: Event, fields: dict[str, Any]) -> bool:
+    """Apply ``fields``; False when nothing changed. The feeds of both sides change when the
+    countries or the visibility do."""
+    if not any(getattr(event, k) != v for k, v in fields.items()):
+        return False
+    before = snapshot(event)
+    was = (event.countries, event.private)
+    event.sqlmodel_update(fields)
+    event.revision += 1
+    event.updated_at = utcnow()
+    session.add(event)
+    bump_event_feeds(session, event, was)
+    _record(session, actor, "update", event, before=before, after=snapshot(event))
+    return True
+
+
+def delete_event(session: Session, actor: Actor, event: Event) -> None:
+    event.deleted_at = utcnow()
+    session.add(event)
+    bump_event_feeds(session, event)
+    _record(session, actor, "delete", event, before=snapshot(event))
+
+
+def restore_event(session: Session, actor: Actor, event: Event) -> bool:
+    """Undo a soft delete; False (and nothing written) when it is not deleted."""
+    if event.deleted_at is None:
+        return False
+    event.deleted_at = None
+    session.add(event)
+    bump_event_feeds(session, event)
+    _record(session, actor, "restore", event, after=snapshot(event))
+    return True

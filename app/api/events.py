@@ -17,7 +17,7 @@ from app.api.deps import (
     public_url,
 )
 from app.auth import Change, ChangeDep, ViewerDep, sees_private
-from app.db import SessionDep, utcnow
+from app.db import SessionDep
 from app.feeds import ical, render
 from app.filters import AnniversaryFilter
 from app.ics_import import IcsSyntaxError, ParsedEvent, parse_events
@@ -51,10 +51,6 @@ def get_event(event_id: uuid.UUID, session: SessionDep, viewer: ViewerDep) -> Ev
 EventDep = Annotated[Event, Depends(get_event)]
 
 
-def snapshot(event: Event) -> dict[str, Any]:
-    return EventPublic.of(event).model_dump(mode="json")
-
-
 def anniversary_errors(session: Session, body: EventCreate) -> list[dict[str, str]]:
     """The event's milestone must exist and the year be an anniversary near the event."""
     if body.milestone_id is None:
@@ -80,31 +76,6 @@ def validated(session: Session, data: dict[str, Any], where: str = "body") -> Ev
     if errors := anniversary_errors(session, body):
         raise invalid(errors[0]["field"], errors[0]["message"], where)
     return body
-
-
-def save(session: Session, event: Event, fields: dict[str, Any]) -> bool:
-    """Apply ``fields``; a change bumps the revision and the feeds of old and new countries."""
-    if not any(getattr(event, k) != v for k, v in fields.items()):
-        return False
-    was = (event.countries, event.private)
-    event.sqlmodel_update(fields)
-    event.revision += 1
-    event.updated_at = utcnow()
-    session.add(event)
-    crud.bump_event_feeds(session, event, was)
-    return True
-
-
-def new_event(fields: dict[str, Any], uid: str | None = None) -> Event:
-    now = utcnow()
-    event_id = uuid.uuid4()
-    return Event(
-        id=event_id,
-        uid=uid or render.event_uid_for(event_id),
-        **fields,
-        created_at=now,
-        updated_at=now,
-    )
 
 
 @router.get("", response_model=Page[EventPublic])
@@ -147,7 +118,7 @@ def list_events(
     total = session.exec(select(func.count()).select_from(stmt.order_by(None).subquery())).one()
     rows = session.exec(stmt.offset(paging.offset).limit(paging.limit))
     return Page(
-        items=[EventPublic.of(e) for e in rows],
+        items=[EventPublic.model_validate(e) for e in rows],
         total=total,
         limit=paging.limit,
         offset=paging.offset,
@@ -162,15 +133,12 @@ def create_event(
     change.require(body.countries)
     if errors := anniversary_errors(session, body):
         raise invalid(errors[0]["field"], errors[0]["message"], "body")
-    event = new_event(body.fields())
-    session.add(event)
-    crud.bump_event_feeds(session, event)
-    change.record(session, "create", "event", event.id, after=snapshot(event))
+    event = crud.create_event(session, change.actor, body.fields())
     session.commit()
     session.refresh(event)
     response.headers["Location"] = public_url(request, f"/api/v1/events/{event.id}")
     set_etag(response, event.revision)
-    return EventPublic.of(event)
+    return EventPublic.model_validate(event)
 
 
 @router.post(
@@ -241,18 +209,13 @@ def _store_imported(
             results.append({"line": item.line, "uid": item.uid, "result": "skipped",
                             "errors": item.errors})  # fmt: skip
             continue
+        fields = body.fields()  # type: ignore[union-attr]
         if existing is None:
-            event = new_event(body.fields(), uid=item.uid)  # type: ignore[union-attr]
-            session.add(event)
-            crud.bump_event_feeds(session, event)
-            change.record(session, "create", "event", event.id, after=snapshot(event))
+            event = crud.create_event(session, change.actor, fields, uid=item.uid)
             outcome = "created"
         else:
             event = existing
-            before = snapshot(event)
-            changed = save(session, event, body.fields())  # type: ignore[union-attr]
-            if changed:
-                change.record(session, "update", "event", event.id, before, snapshot(event))
+            changed = crud.update_event(session, change.actor, event, fields)
             outcome = "updated" if changed else "unchanged"
         session.flush()
         results.append({"line": item.line, "uid": item.uid, "id": str(event.id), "result": outcome})
@@ -295,7 +258,7 @@ def download_event(event: EventDep, session: SessionDep, request: Request):
 def read_event(event: EventDep, response: Response):
     """One event; its `ETag` is its revision, for `If-Match` on changes."""
     set_etag(response, event.revision)
-    return EventPublic.of(event)
+    return EventPublic.model_validate(event)
 
 
 @router.patch("/{event_id}", response_model=EventPublic)
@@ -315,7 +278,7 @@ def update_event(
             raise invalid(required, "may not be null", "body")
     change.require(event.countries)
     check_if_match(request, event.revision)
-    merged = EventPublic.of(event).as_input()
+    merged = EventPublic.model_validate(event).as_input()
     # Switching between all-day and timed replaces the other form's fields.
     if {"start_date", "end_date"} & changes.keys():
         merged.update(starts_at=None, ends_at=None, timezone=None)
@@ -328,13 +291,11 @@ def update_event(
     merged.update(changes)
     validated_body = validated(session, merged)
     change.require(validated_body.countries)
-    before = snapshot(event)
-    if save(session, event, validated_body.fields()):
-        change.record(session, "update", "event", event.id, before, snapshot(event))
+    if crud.update_event(session, change.actor, event, validated_body.fields()):
         session.commit()
         session.refresh(event)
     set_etag(response, event.revision)
-    return EventPublic.of(event)
+    return EventPublic.model_validate(event)
 
 
 @router.delete("/{event_id}", status_code=204)
@@ -342,10 +303,7 @@ def delete_event(event: EventDep, session: SessionDep, change: ChangeDep, reques
     """Delete an event: it leaves lists and feeds until an admin restores it."""
     change.require(event.countries)
     check_if_match(request, event.revision)
-    event.deleted_at = utcnow()
-    session.add(event)
-    crud.bump_event_feeds(session, event)
-    change.record(session, "delete", "event", event.id, before=snapshot(event))
+    crud.delete_event(session, change.actor, event)
     session.commit()
 
 
@@ -356,11 +314,7 @@ def restore_event(event_id: uuid.UUID, session: SessionDep, change: ChangeDep):
     event = session.get(Event, event_id)
     if event is None:
         raise HTTPException(404, f"No event has the id {event_id}.")
-    if event.deleted_at is not None:
-        event.deleted_at = None
-        session.add(event)
-        crud.bump_event_feeds(session, event)
-        change.record(session, "restore", "event", event.id, after=snapshot(event))
+    if crud.restore_event(session, change.actor, event):
         session.commit()
         session.refresh(event)
-    return EventPublic.of(event)
+    return EventPublic.model_validate(event)

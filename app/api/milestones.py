@@ -6,12 +6,11 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
 
-from app import transfer
+from app import crud, transfer
 from app.api.concurrency import check_if_match, set_etag
 from app.api.deps import PagingDep, PlaceFilterDep, RawBodyDep, public_url
 from app.auth import ChangeDep
-from app.crud import bump_celebrating_feeds, bump_feed_versions
-from app.db import SessionDep, utcnow
+from app.db import SessionDep
 from app.models import (
     Milestone,
     MilestoneCreate,
@@ -24,9 +23,6 @@ from app.queries import milestones_query
 
 router = APIRouter(prefix="/milestones", tags=["milestones"])
 
-# The fields an event's VEVENT takes from the milestone it celebrates (app/feeds/render.py).
-CELEBRATED_AS = ("kind", "date", "country_a", "country_b", "title")
-
 
 def get_milestone(milestone_id: uuid.UUID, session: SessionDep) -> Milestone:
     """The milestone, or 404 when it does not exist or is deleted."""
@@ -37,10 +33,6 @@ def get_milestone(milestone_id: uuid.UUID, session: SessionDep) -> Milestone:
 
 
 MilestoneDep = Annotated[Milestone, Depends(get_milestone)]
-
-
-def snapshot(milestone: Milestone) -> dict:
-    return MilestonePublic.of(milestone).model_dump(mode="json")
 
 
 @router.get("", response_model=Page[MilestonePublic])
@@ -60,7 +52,7 @@ def list_milestones(
         stmt.order_by(Milestone.date, Milestone.id).offset(paging.offset).limit(paging.limit)
     )
     return Page(
-        items=[MilestonePublic.of(m) for m in rows],
+        items=[MilestonePublic.model_validate(m) for m in rows],
         total=total,
         limit=paging.limit,
         offset=paging.offset,
@@ -77,16 +69,12 @@ def create_milestone(
 ):
     """Record a milestone; `title` is generated from kind and countries when omitted."""
     change.require(body.countries)
-    now = utcnow()
-    milestone = Milestone(**body.fields(), created_at=now, updated_at=now)
-    session.add(milestone)
-    bump_feed_versions(session, milestone.countries)
-    change.record(session, "create", "milestone", milestone.id, after=snapshot(milestone))
+    milestone = crud.create_milestone(session, change.actor, body)
     session.commit()
     session.refresh(milestone)
     response.headers["Location"] = public_url(request, f"/api/v1/milestones/{milestone.id}")
     set_etag(response, milestone.revision)
-    return MilestonePublic.of(milestone)
+    return MilestonePublic.model_validate(milestone)
 
 
 IMPORT_TYPES = {"text/csv": "csv", "application/json": "json"}
@@ -156,7 +144,7 @@ def import_milestones(
 def read_milestone(milestone: MilestoneDep, response: Response):
     """One milestone; its `ETag` is its revision, for `If-Match` on changes."""
     set_etag(response, milestone.revision)
-    return MilestonePublic.of(milestone)
+    return MilestonePublic.model_validate(milestone)
 
 
 @router.patch("/{milestone_id}", response_model=MilestonePublic)
@@ -176,7 +164,7 @@ def update_milestone(
             raise invalid(required, "may not be null", "body")
     change.require(milestone.countries)
     check_if_match(request, milestone.revision)
-    merged = MilestonePublic.of(milestone).as_input()
+    merged = MilestonePublic.model_validate(milestone).as_input()
     if "date" in changes and "precision" not in changes:
         merged.pop("precision", None)
     merged.update(changes)
@@ -185,23 +173,11 @@ def update_milestone(
     except ValidationError as exc:
         raise from_pydantic(exc) from None
     change.require(validated.countries)
-    fields = validated.fields()
-    if any(getattr(milestone, k) != v for k, v in fields.items()):
-        before = snapshot(milestone)
-        # Events that celebrate it say what they celebrate, from these fields.
-        named = any(getattr(milestone, k) != fields[k] for k in CELEBRATED_AS)
-        milestone.sqlmodel_update(fields)
-        milestone.revision += 1
-        milestone.updated_at = utcnow()
-        session.add(milestone)
-        bump_feed_versions(session, before["countries"], milestone.countries)
-        if named:
-            bump_celebrating_feeds(session, milestone.id)
-        change.record(session, "update", "milestone", milestone.id, before, snapshot(milestone))
+    if crud.update_milestone(session, change.actor, milestone, validated.fields()):
         session.commit()
         session.refresh(milestone)
     set_etag(response, milestone.revision)
-    return MilestonePublic.of(milestone)
+    return MilestonePublic.model_validate(milestone)
 
 
 @router.delete("/{milestone_id}", status_code=204)
@@ -212,11 +188,7 @@ def delete_milestone(
     it; events that celebrate it keep their link."""
     change.require(milestone.countries)
     check_if_match(request, milestone.revision)
-    milestone.deleted_at = utcnow()
-    session.add(milestone)
-    bump_feed_versions(session, milestone.countries)
-    bump_celebrating_feeds(session, milestone.id)  # their "Celebrates:" line goes
-    change.record(session, "delete", "milestone", milestone.id, before=snapshot(milestone))
+    crud.delete_milestone(session, change.actor, milestone)
     session.commit()
 
 
@@ -227,12 +199,7 @@ def restore_milestone(milestone_id: uuid.UUID, session: SessionDep, change: Chan
     milestone = session.get(Milestone, milestone_id)
     if milestone is None:
         raise HTTPException(404, f"No milestone has the id {milestone_id}.")
-    if milestone.deleted_at is not None:
-        milestone.deleted_at = None
-        session.add(milestone)
-        bump_feed_versions(session, milestone.countries)
-        bump_celebrating_feeds(session, milestone.id)
-        change.record(session, "restore", "milestone", milestone.id, after=snapshot(milestone))
+    if crud.restore_milestone(session, change.actor, milestone):
         session.commit()
         session.refresh(milestone)
-    return MilestonePublic.of(milestone)
+    return MilestonePublic.model_validate(milestone)

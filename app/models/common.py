@@ -7,10 +7,11 @@ from typing import Annotated, Generic, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel
-from sqlmodel import SQLModel
+from sqlmodel import Field, SQLModel
 
 from app import countries as country_data
 from app.anniversaries import Precision
+from app.db import UTCDateTime, utcnow
 
 # One naming convention, so that Alembic names constraints the same on every engine.
 SQLModel.metadata.naming_convention = {
@@ -111,6 +112,41 @@ Url = Annotated[str, AfterValidator(_check_url)]
 TITLE_MAX = 500
 DESCRIPTION_MAX = 20_000
 SOURCE_MAX = 2_000
+
+
+# ---------------------------------------------------------------- shared columns
+
+
+class History(SQLModel):
+    """The columns of an item that is edited, revised and soft-deleted (milestones, events);
+    ``app.crud`` is the only writer of them."""
+
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # The ETag of the item and the SEQUENCE of its VEVENT: grows by one per change.
+    revision: int = 1
+    # Soft delete: an admin can restore it; until then it reads as 404 everywhere.
+    deleted_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Place(SQLModel):
+    """One country or an unordered pair, stored sorted (``country_a`` first) so that a pair
+    has one spelling and each column one index."""
+
+    country_a: str = Field(foreign_key="country.code", max_length=8, index=True)
+    country_b: str | None = Field(
+        default=None, foreign_key="country.code", max_length=8, index=True
+    )
+
+    @property
+    def countries(self) -> list[str]:
+        return [self.country_a] if self.country_b is None else [self.country_a, self.country_b]
+
+    @staticmethod
+    def columns_of(countries: list[str]) -> dict[str, str | None]:
+        """The columns for a validated (sorted) ``Countries`` list."""
+        second = countries[1] if len(countries) == 2 else None
+        return {"country_a": countries[0], "country_b": second}
 
 
 # ---------------------------------------------------------------- lists

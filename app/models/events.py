@@ -12,8 +12,17 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 from sqlmodel import Field, SQLModel
 
 from app.anniversaries import ordinal
-from app.db import UTCDateTime, utcnow
-from app.models.common import DESCRIPTION_MAX, SOURCE_MAX, TITLE_MAX, Countries, Line, Text, Url
+from app.models.common import (
+    DESCRIPTION_MAX,
+    SOURCE_MAX,
+    TITLE_MAX,
+    Countries,
+    History,
+    Line,
+    Place,
+    Text,
+    Url,
+)
 from app.problems import FieldError
 
 
@@ -97,14 +106,16 @@ def anniversary_problem(origin: dt.date, year: int, event_day: dt.date) -> str |
 
 
 class EventBase(SQLModel):
+    """The fields a client writes and reads as they are stored (see ``MilestoneBase``)."""
+
     title: Line = Field(min_length=1, max_length=TITLE_MAX)
-    description: Text | None = Field(default=None, max_length=DESCRIPTION_MAX)
+    description: Text | None = Field(default=None, max_length=DESCRIPTION_MAX, sa_type=sa.Text)
     venue: Line | None = Field(default=None, max_length=SOURCE_MAX)
     city: Line | None = Field(default=None, max_length=200)
     online_url: Url | None = Field(default=None, max_length=SOURCE_MAX)
 
 
-class Event(SQLModel, table=True):
+class Event(EventBase, Place, History, table=True):
     """A celebration: all-day (``start_date``..``end_date``, inclusive) or timed (local wall
     times in ``timezone``, so a rule change in the zone database keeps 19:00 at 19:00).
 
@@ -116,13 +127,7 @@ class Event(SQLModel, table=True):
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     uid: str = Field(max_length=255, sa_column_kwargs={"unique": True})
-    title: str = Field(max_length=TITLE_MAX)
-    description: str | None = Field(default=None, sa_type=sa.Text)
     kind: str = Field(max_length=32, index=True)
-    country_a: str = Field(foreign_key="country.code", max_length=8, index=True)
-    country_b: str | None = Field(
-        default=None, foreign_key="country.code", max_length=8, index=True
-    )
     start_date: dt.date
     end_date: dt.date
     # Local wall times in ``timezone``, deliberately naive.
@@ -130,9 +135,6 @@ class Event(SQLModel, table=True):
     ends_at: dt.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=False))
     timezone: str | None = Field(default=None, max_length=64)
     mode: str = Field(max_length=16)
-    venue: str | None = Field(default=None, max_length=SOURCE_MAX)
-    city: str | None = Field(default=None, max_length=200)
-    online_url: str | None = Field(default=None, max_length=SOURCE_MAX)
     organizers: list[dict[str, str]] = Field(default_factory=list, sa_type=sa.JSON)
     status: str = Field(max_length=16)
     milestone_id: uuid.UUID | None = Field(
@@ -140,14 +142,6 @@ class Event(SQLModel, table=True):
     )
     year: int | None = None
     visibility: str = Field(default="public", max_length=16)
-    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    revision: int = 1
-    deleted_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
-
-    @property
-    def countries(self) -> list[str]:
-        return [self.country_a] if self.country_b is None else [self.country_a, self.country_b]
 
     @property
     def private(self) -> bool:
@@ -228,20 +222,15 @@ class EventCreate(EventBase):
         """The table columns this input sets."""
         all_day = self.start_date is not None
         return {
-            "title": self.title,
-            "description": self.description,
+            **self.model_dump(include=set(EventBase.model_fields)),
+            **Place.columns_of(self.countries),
             "kind": self.kind.value,
-            "country_a": self.countries[0],
-            "country_b": self.countries[1] if len(self.countries) == 2 else None,
             "start_date": self.start_date if all_day else self.starts_at.date(),  # type: ignore[union-attr]
             "end_date": self.end_date if all_day else self.ends_at.date(),  # type: ignore[union-attr]
             "starts_at": None if all_day else self.starts_at,
             "ends_at": None if all_day else self.ends_at,
             "timezone": None if all_day else self.timezone,
             "mode": self.mode.value,
-            "venue": self.venue,
-            "city": self.city,
-            "online_url": self.online_url,
             "organizers": [o.model_dump(mode="json") for o in self.organizers],
             "status": self.status.value,
             "milestone_id": self.milestone_id,
@@ -284,7 +273,10 @@ class EventUpdate(EventBase):
     year: int | None = None
 
 
-class EventPublic(SQLModel):
+class EventPublic(EventBase):
+    """``EventPublic.model_validate(event)``: the stored fields as they are, timed events'
+    wall times with their zone's offset."""
+
     id: uuid.UUID
     uid: str = Field(description="The iCalendar UID (RFC 5545 §3.8.4.7).")
     title: str
@@ -310,35 +302,24 @@ class EventPublic(SQLModel):
     updated_at: dt.datetime
     revision: int
 
+    @model_validator(mode="before")
     @classmethod
-    def of(cls, e: Event) -> "EventPublic":
-        zone = zoneinfo.ZoneInfo(e.timezone) if e.timezone else None
-        return cls(
-            id=e.id,
-            uid=e.uid,
-            title=e.title,
-            description=e.description,
-            kind=e.kind,
-            countries=e.countries,
-            all_day=e.all_day,
-            start_date=e.start_date,
-            end_date=e.end_date,
-            starts_at=e.starts_at.replace(tzinfo=zone) if e.starts_at else None,
-            ends_at=e.ends_at.replace(tzinfo=zone) if e.ends_at else None,
-            timezone=e.timezone,
-            mode=e.mode,
-            venue=e.venue,
-            city=e.city,
-            online_url=e.online_url,
-            organizers=e.organizers,
-            status=e.status,
-            visibility=e.visibility,
-            milestone_id=e.milestone_id,
-            year=e.year,
-            created_at=e.created_at,
-            updated_at=e.updated_at,
-            revision=e.revision,
-        )
+    def _from_table(cls, data: Any) -> Any:
+        if not isinstance(data, Event):
+            return data
+        zone = zoneinfo.ZoneInfo(data.timezone) if data.timezone else None
+        return {
+            **data.model_dump(),
+            "countries": data.countries,
+            "all_day": data.all_day,
+            "starts_at": data.starts_at.replace(tzinfo=zone) if data.starts_at else None,
+            "ends_at": data.ends_at.replace(tzinfo=zone) if data.ends_at else None,
+        }
+
+    @classmethod
+    def of(cls, event: Event) -> "EventPublic":
+        """Kept while app/transfer and app/feeds move; new code calls ``model_validate``."""
+        return cls.model_validate(event)
 
     def as_input(self) -> dict[str, Any]:
         """The fields a client would send to recreate this event."""

@@ -10,13 +10,14 @@ from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from app.anniversaries import Precision
-from app.db import UTCDateTime, utcnow
 from app.models.common import (
     DESCRIPTION_MAX,
     SOURCE_MAX,
     TITLE_MAX,
     Countries,
+    History,
     Line,
+    Place,
     Text,
     Url,
     format_partial_date,
@@ -57,48 +58,33 @@ class Confidence(StrEnum):
 
 
 class MilestoneBase(SQLModel):
+    """The fields a client writes and reads as they are stored: a field added here is a
+    column, an input of create and update, an output and an audit value at once."""
+
     title: Line | None = Field(default=None, max_length=TITLE_MAX)
-    description: Text | None = Field(default=None, max_length=DESCRIPTION_MAX)
+    description: Text | None = Field(default=None, max_length=DESCRIPTION_MAX, sa_type=sa.Text)
     source: Line | None = Field(default=None, max_length=SOURCE_MAX)
     source_url: Url | None = Field(default=None, max_length=SOURCE_MAX)
 
 
-class Milestone(SQLModel, table=True):
-    """A dated fact about one country or an unordered pair (stored sorted: ``country_a`` first)."""
+class Milestone(MilestoneBase, Place, History, table=True):
+    """A dated fact about one country or an unordered pair."""
 
     # Anniversary queries read only this index: (month, day) finds the origins that fall in a
     # window and the other columns decide the rest, so no table row is read (crud.py).
-    # Covers the anniversary window query, so the database reads the index alone.
     __table_args__ = (
         sa.Index("ix_milestone_anniversary", "month", "day", "date", "kind", "deleted_at", "id"),
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     kind: str = Field(max_length=32, index=True)
-    country_a: str = Field(foreign_key="country.code", max_length=8, index=True)
-    country_b: str | None = Field(
-        default=None, foreign_key="country.code", max_length=8, index=True
-    )
     # The first day of the period the date is known to; ``precision`` says how much is known.
     date: dt.date = Field(index=True)
     precision: str = Field(max_length=8)
     # Copies of the date's month and day where known, for the anniversary index.
     month: int | None = None
     day: int | None = None
-    title: str | None = Field(default=None, max_length=TITLE_MAX)
-    description: str | None = Field(default=None, sa_type=sa.Text)
-    source: str | None = Field(default=None, max_length=SOURCE_MAX)
-    source_url: str | None = Field(default=None, max_length=SOURCE_MAX)
     confidence: str = Field(default=Confidence.unverified.value, max_length=16)
-    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    revision: int = 1
-    # Soft delete: an admin can restore it; until then it reads as 404 everywhere.
-    deleted_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
-
-    @property
-    def countries(self) -> list[str]:
-        return [self.country_a] if self.country_b is None else [self.country_a, self.country_b]
 
     @property
     def display_title(self) -> str:
@@ -140,20 +126,17 @@ class MilestoneCreate(MilestoneBase):
         return self
 
     def fields(self) -> dict[str, Any]:
-        """The table columns this input sets."""
+        """The table columns this input sets: ``MilestoneBase``'s as they are, and those
+        derived from the date and the countries."""
         d, precision = parse_partial_date(self.date)
         return {
+            **self.model_dump(include=set(MilestoneBase.model_fields)),
+            **Place.columns_of(self.countries),
             "kind": self.kind.value,
-            "country_a": self.countries[0],
-            "country_b": self.countries[1] if len(self.countries) == 2 else None,
             "date": d,
             "precision": precision.value,
             "month": d.month if precision != Precision.year else None,
             "day": d.day if precision == Precision.day else None,
-            "title": self.title,
-            "description": self.description,
-            "source": self.source,
-            "source_url": self.source_url,
             "confidence": self.confidence.value,
         }
 
@@ -170,7 +153,10 @@ class MilestoneUpdate(MilestoneBase):
     confidence: Confidence | None = None
 
 
-class MilestonePublic(SQLModel):
+class MilestonePublic(MilestoneBase):
+    """``MilestonePublic.model_validate(milestone)``: the stored fields as they are, and the
+    date, countries and title in the form clients read."""
+
     id: uuid.UUID
     kind: MilestoneKind
     date: str = Field(schema_extra={"examples": ["1971-11-02"]})
@@ -186,37 +172,29 @@ class MilestonePublic(SQLModel):
     updated_at: dt.datetime
     revision: int
 
+    @model_validator(mode="before")
     @classmethod
-    def of(cls, m: Milestone) -> "MilestonePublic":
-        return cls(
-            id=m.id,
-            kind=m.kind,
-            date=format_partial_date(m.date, m.precision),
-            precision=m.precision,
-            countries=m.countries,
-            title=m.display_title,
-            title_generated=m.title is None,
-            description=m.description,
-            source=m.source,
-            source_url=m.source_url,
-            confidence=m.confidence,
-            created_at=m.created_at,
-            updated_at=m.updated_at,
-            revision=m.revision,
-        )
+    def _from_table(cls, data: Any) -> Any:
+        if not isinstance(data, Milestone):
+            return data
+        return {
+            **data.model_dump(),
+            "date": format_partial_date(data.date, data.precision),
+            "countries": data.countries,
+            "title": data.display_title,
+            "title_generated": data.title is None,
+        }
+
+    @classmethod
+    def of(cls, milestone: Milestone) -> "MilestonePublic":
+        """Kept while app/transfer and app/feeds move; new code calls ``model_validate``."""
+        return cls.model_validate(milestone)
 
     def as_input(self) -> dict[str, Any]:
         """The fields a client would send to recreate this milestone."""
-        return {
-            "kind": self.kind,
-            "date": self.date,
-            "countries": self.countries,
-            "title": None if self.title_generated else self.title,
-            "description": self.description,
-            "source": self.source,
-            "source_url": self.source_url,
-            "confidence": self.confidence,
-        }
+        data = self.model_dump(include=set(MilestoneCreate.model_fields))
+        data["title"] = None if self.title_generated else self.title
+        return data
 
 
 # ---------------------------------------------------------------- anniversaries
