@@ -1,6 +1,5 @@
 """The bundled data set: what a new user finds on the first run, and how re-seeding behaves."""
 
-import importlib.util
 import json
 
 import pytest
@@ -10,6 +9,7 @@ from app import transfer
 from app.cli import prepare_database
 from app.config import Settings
 from app.models import Milestone
+from scripts import build_seed
 from tests.factories import make_milestone
 
 SEED_ROWS = json.loads(transfer.seed_path().read_text("utf-8"))["milestones"]
@@ -108,11 +108,7 @@ def test_a_fact_in_two_files_is_one_milestone_with_both_sources(client, seeded):
 
 
 def test_prc_confidence_high_and_medium_verified_low_unverified():
-    spec = importlib.util.spec_from_file_location(
-        "build_seed", transfer.seed_path().parent / "build_seed.py"
-    )
-    build = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(build)
+    build = build_seed
     row = {
         "country_iso2": "PE",
         "event": "relations_established",

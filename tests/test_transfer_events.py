@@ -7,9 +7,10 @@ import uuid
 import pytest
 from sqlmodel import Session, func, select
 
-from app import audit, transfer, transfer_events
+from app import audit, transfer
 from app.audit import Actor
 from app.models import Event, EventPublic, FeedVersion, Milestone
+from app.transfer import events as transfer_events
 from tests.factories import PE_INDEPENDENCE, make_event, make_milestone
 
 ORGANISERS = [

@@ -22,7 +22,7 @@ from app.db import utcnow
 from app.feeds import event_uid_for
 from app.models import Event, EventCreate, EventPublic, Line, Milestone, anniversary_problem
 from app.progress import Progress
-from app.transfer_rows import (
+from app.transfer.rows import (
     Counts,
     RowError,
     fetch,

@@ -31,13 +31,13 @@ import sqlalchemy as sa
 from pydantic import AwareDatetime, BaseModel, field_validator, model_validator
 from sqlmodel import Field, Session, func, select
 
-from app import transfer_events
 from app.audit import Actor, record_many
 from app.crud import bump_feed_versions
 from app.db import utcnow
 from app.models import Milestone, MilestoneCreate, format_partial_date, parse_partial_date
 from app.progress import Progress
-from app.transfer_rows import (
+from app.transfer import events as transfer_events
+from app.transfer.rows import (
     Counts,
     RowError,
     fetch,
@@ -76,7 +76,7 @@ Format = Literal["json", "csv"]
 
 
 def seed_path():
-    """The bundled data set (built by ``app/data/build_seed.py``)."""
+    """The bundled data set (built by ``scripts/build_seed.py``)."""
     return files("app") / "data" / "seed.json"
 
 
