@@ -25,7 +25,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from app.countries import lookup, name_of
-from app.transfer import MilestoneRecord, read_json, write
+from app.transfer.files import read_json, write
+from app.transfer.milestones import MilestoneRecord
 
 # Never change: the ids of every installed seed milestone derive from it.
 NAMESPACE = uuid.UUID("ac97ad79-1cef-4d57-9286-b104bf3f6bcf")

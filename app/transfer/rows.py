@@ -1,56 +1,127 @@
 """What every collection of an export file shares: row errors, restored history, counts.
 
-``app.transfer`` (the file, and its milestones) and ``app.transfer_events`` (its events) both
-build on these, so a milestone row and an event row are checked, dated and counted alike.
+``app.transfer.milestones`` and ``app.transfer.events`` both build on these, so a milestone
+row and an event row are checked, dated, counted and laid out alike.
 """
 
 import datetime as dt
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from enum import Enum
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlmodel import Session, select
 
 from app.problems import validation_errors
 
+Format = Literal["json", "csv"]
 
-@dataclass(frozen=True)
-class RowError:
-    line: int
+# Every item's history in a file: restored exactly by an import.
+HISTORY = ("created_at", "updated_at", "revision")
+
+
+def columns_of(public: type[BaseModel], record: type[BaseModel], *, besides=()) -> tuple[str, ...]:
+    """An export's columns: the API's shape of an item, in its order, less what an import
+    cannot restore (``besides``: read-only fields the record accepts but ignores). Derived, so
+    a new field of the models is exported without an edit here."""
+    return tuple(f for f in public.model_fields if f in record.model_fields and f not in besides)
+
+
+class RowError(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    line: int = Field(
+        description="CSV: the line the row starts on, the header being line 1. "
+        "JSON: the line the milestone or event starts on."
+    )
     field: str
     message: str
+
+    def __init__(self, line: int, field: str, message: str) -> None:
+        super().__init__(line=line, field=field, message=message)
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.field}: {self.message}"
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"line": self.line, "field": self.field, "message": self.message}
 
+class Counts(BaseModel):
+    """How many rows of one collection (milestones, events) were created, updated, left
+    unchanged or skipped."""
 
-@dataclass
-class Counts:
+    # The one tally of export, import and seed. The import endpoints answer with it;
+    # ``exported`` is the export's alone, so it stays out of that answer.
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    skipped: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        return {
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "skipped": self.skipped,
-        }
+    skipped: int = Field(
+        default=0,
+        description="Invalid rows left out (`skip_invalid=true`).",
+    )
+    exported: int = Field(default=0, exclude=True)
 
     def __str__(self) -> str:
-        return ", ".join(f"{k} {v}" for k, v in self.as_dict().items())
+        return ", ".join(f"{k} {v}" for k, v in self.model_dump().items())
 
     def progress(self, noun: str) -> dict[str, int]:
         """For a progress bar's postfix: ``milestones created=3, updated=0, unchanged=1``."""
         return {f"{noun} created": self.created, "updated": self.updated,
                 "unchanged": self.unchanged}  # fmt: skip
+
+
+class Report(BaseModel):
+    """What one export, import or seed did: the one result type of ``app.transfer``, which
+    the command line prints and the import endpoint answers with (``as_response``)."""
+
+    operation: Literal["export", "import", "seed"]
+    fmt: Format = "json"
+    milestones: Counts = Field(default_factory=Counts)
+    events: Counts = Field(default_factory=Counts)
+    errors: list[RowError] = Field(default_factory=list)
+    # Seeding only: milestones a user edited, left as they are.
+    kept: list[str] = Field(default_factory=list)
+    # An atomic import with errors: nothing was written; ``reason`` says why in a few words.
+    rejected: bool = False
+    reason: str = ""
+    # Export only: events that celebrate a deleted milestone, written without that link.
+    unlinked: int = 0
+
+    def summary(self) -> str:
+        if self.operation == "export":
+            events = f" and {self.events.exported} events" if self.fmt == "json" else ""
+            return f"exported {self.milestones.exported} milestones{events} as {self.fmt}"
+        if self.operation == "seed":  # the data set holds milestones alone
+            return f"{self.milestones}, kept edits {len(self.kept)}"
+        return f"milestones: {self.milestones}; events: {self.events}"
+
+    def notes(self) -> list[str]:
+        """What an export could not write as it is, for the command line to warn about."""
+        notes = []
+        if self.operation == "export" and self.events.skipped:
+            notes.append(
+                f"note: CSV holds milestones only; the {self.events.skipped} events are not in "
+                "this file (use --format json for a complete export)"
+            )
+        if self.unlinked:
+            notes.append(
+                f"note: {self.unlinked} events celebrate a deleted milestone, which is not "
+                "exported; they are written without milestone_id and year (restore the "
+                "milestone before exporting to keep the link)"
+            )
+        return notes
+
+    def as_response(self) -> "ImportReport":
+        return ImportReport(**self.milestones.model_dump(), events=self.events, errors=self.errors)
+
+
+class ImportReport(Counts):
+    """The import endpoint's answer: the milestones' counts, the events' counts (JSON only;
+    zero for CSV), and every bad row of either."""
+
+    events: Counts
+    errors: list[RowError]
 
 
 def timestamp(value: dt.datetime) -> str:
@@ -123,3 +194,22 @@ def history(item: Any, rec: Any, changed: bool, now: dt.datetime) -> dict[str, A
         "updated_at": rec.updated_at or (now if changed else item.updated_at),
         "revision": rec.revision or (item.revision + 1 if changed else item.revision),
     }
+
+
+def cell(value: Any) -> Any:
+    """A column's value as JSON has it: timestamps in UTC, days in ISO 8601, ids as text."""
+    if isinstance(value, dt.datetime):
+        return timestamp(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def row_of(item: Any, columns: Iterable[str], **overrides: Any) -> dict[str, Any]:
+    """An item of a table as an export row: each column read from the item by name, but
+    those ``overrides`` gives, whose export differs from what the table stores."""
+    return {c: cell(overrides[c] if c in overrides else getattr(item, c)) for c in columns}
