@@ -60,7 +60,7 @@ def prepare_database(settings: Settings):
                 return None
     finally:
         engine.dispose()
-    log.info("seeded: %s", report.summary(seed=True))
+    log.info("seeded: %s", report.summary())
     return report
 
 
@@ -155,7 +155,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
         session.commit()
     for label in report.kept:
         print(f"kept your edit: {label}")
-    print(report.summary(seed=True))
+    print(report.summary())
     return 0
 
 
@@ -187,7 +187,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"{name}: {error}", file=sys.stderr)
     if report.rejected:
         print(f"error: nothing was imported: {report.reason}", file=sys.stderr)
-        if report.skipped:  # rows were read, some were bad
+        if report.milestones.skipped or report.events.skipped:  # rows were read, some bad
             print("(--skip-invalid loads the valid rows)", file=sys.stderr)
         return 1
     print(report.summary())
@@ -209,7 +209,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             with partial.open("w", encoding="utf-8", newline="") as out:
                 exported = transfer.export(session, out, fmt, progress)
             os.replace(partial, args.file)
-    print(exported.summary(fmt), file=sys.stderr)
+    print(exported.summary(), file=sys.stderr)
     for note in exported.notes():
         print(note, file=sys.stderr)
     return 0

@@ -70,7 +70,7 @@ def test_demo_events_are_valid_and_appear_in_feeds(client, session):
     origins = {m["id"]: m["date"] for m in milestones}
     for row in events:
         event = Event(**row)
-        body = EventCreate.model_validate(EventPublic.of(event).as_input())
+        body = EventCreate.model_validate(EventPublic.model_validate(event).as_input())
         assert body.fields() == {k: row[k] for k in body.fields()}
         if event.milestone_id:
             assert (

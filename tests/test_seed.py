@@ -1,6 +1,5 @@
 """The bundled data set: what a new user finds on the first run, and how re-seeding behaves."""
 
-import importlib.util
 import json
 
 import pytest
@@ -10,6 +9,7 @@ from app import transfer
 from app.cli import prepare_database
 from app.config import Settings
 from app.models import Milestone
+from scripts import build_seed
 from tests.factories import make_milestone
 
 SEED_ROWS = json.loads(transfer.seed_path().read_text("utf-8"))["milestones"]
@@ -34,8 +34,9 @@ def only(client, query: str) -> dict:
 
 
 def test_bundled_data_set_loads_every_milestone(session, seeded):
-    assert seeded.created == len(SEED_ROWS) == count(session) > 900
-    assert (seeded.updated, seeded.unchanged, seeded.skipped, seeded.kept) == (0, 0, 0, [])
+    m = seeded.milestones
+    assert m.created == len(SEED_ROWS) == count(session) > 900
+    assert (m.updated, m.unchanged, m.skipped, seeded.kept) == (0, 0, 0, [])
 
 
 def test_china_peru_ties_of_1971_with_their_source(client, seeded):
@@ -108,11 +109,7 @@ def test_a_fact_in_two_files_is_one_milestone_with_both_sources(client, seeded):
 
 
 def test_prc_confidence_high_and_medium_verified_low_unverified():
-    spec = importlib.util.spec_from_file_location(
-        "build_seed", transfer.seed_path().parent / "build_seed.py"
-    )
-    build = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(build)
+    build = build_seed
     row = {
         "country_iso2": "PE",
         "event": "relations_established",
@@ -135,7 +132,8 @@ def test_seeding_twice_changes_nothing(client, session, seeded):
     etag = client.get("/feeds/all.ics").headers["etag"]
     again = transfer.seed(session)
     session.commit()
-    assert (again.created, again.updated, again.unchanged) == (0, 0, len(SEED_ROWS))
+    m = again.milestones
+    assert (m.created, m.updated, m.unchanged) == (0, 0, len(SEED_ROWS))
     assert client.get("/feeds/all.ics").headers["etag"] == etag
 
 
@@ -148,7 +146,7 @@ def test_a_milestone_a_user_edited_is_kept_and_reported(client, session, seeded,
     again = transfer.seed(session)
     session.commit()
     assert again.kept == [f"1971-11-02 Cincuentenario ({ties['id']})"]
-    assert (again.updated, again.unchanged) == (0, len(SEED_ROWS) - 1)
+    assert (again.milestones.updated, again.milestones.unchanged) == (0, len(SEED_ROWS) - 1)
     assert only(client, "pair=CN-PE")["title"] == "Cincuentenario"
 
 
@@ -168,7 +166,7 @@ def test_a_changed_data_set_updates_milestones_nobody_edited(client, session, se
     etag = client.get("/feeds/pairs/CN-PE.ics").headers["etag"]
     report = transfer.seed(session, path=changed_data_set(tmp_path, ties["id"], source="MFA"))
     session.commit()
-    assert (report.updated, report.kept) == (1, [])
+    assert (report.milestones.updated, report.kept) == (1, [])
     now = only(client, "pair=CN-PE")
     assert (now["source"], now["revision"]) == ("MFA", 2)
     assert client.get("/feeds/pairs/CN-PE.ics").headers["etag"] != etag
@@ -179,7 +177,7 @@ def test_a_changed_data_set_never_overwrites_an_edit(client, session, seeded, au
     client.patch(f"/api/v1/milestones/{ties['id']}", json={"source": "mine"}, headers=auth)
     report = transfer.seed(session, path=changed_data_set(tmp_path, ties["id"], source="MFA"))
     session.commit()
-    assert (report.updated, len(report.kept)) == (0, 1)
+    assert (report.milestones.updated, len(report.kept)) == (0, 1)
     assert only(client, "pair=CN-PE")["source"] == "mine"
 
 
@@ -204,7 +202,7 @@ def milestones_in(url: str) -> int:
 
 def test_serve_seeds_an_empty_database_once(fresh_url):
     report = prepare_database(Settings(database_url=fresh_url))
-    assert report is not None and report.created == len(SEED_ROWS)
+    assert report is not None and report.milestones.created == len(SEED_ROWS)
     assert prepare_database(Settings(database_url=fresh_url)) is None
     assert milestones_in(fresh_url) == len(SEED_ROWS)
 
@@ -233,5 +231,5 @@ def test_a_deleted_seeded_milestone_stays_deleted_when_seeding_again(client, aut
     assert client.delete(f"/api/v1/milestones/{ties['id']}", headers=auth).status_code == 204
     report = transfer.seed(session)
     session.commit()
-    assert report.created == 0
+    assert report.milestones.created == 0
     assert client.get(f"/api/v1/milestones/{ties['id']}").status_code == 404

@@ -20,7 +20,6 @@ from app.auth import Change, ChangeDep, ViewerDep, sees_private
 from app.db import SessionDep
 from app.feeds import ical, render
 from app.filters import AnniversaryFilter
-from app.ics_import import IcsSyntaxError, ParsedEvent, parse_events
 from app.models import (
     Event,
     EventCreate,
@@ -34,6 +33,7 @@ from app.models import (
     anniversary_problem,
 )
 from app.problems import from_pydantic, invalid, problem, validation_errors
+from app.transfer.ics import IcsSyntaxError, ParsedEvent, parse_events
 
 router = APIRouter(prefix="/events", tags=["events"])
 

@@ -127,7 +127,7 @@ def import_milestones(
             422,
             f"Nothing was imported: {report.reason}. Fix what `errors` lists, or send "
             "skip_invalid=true to load the valid rows.",
-            errors=[e.as_dict() for e in report.errors],
+            errors=[e.model_dump() for e in report.errors],
         )
     try:
         session.commit()
@@ -137,7 +137,7 @@ def import_milestones(
             409,
             "Another write created some of these milestones or events meanwhile; import again.",
         ) from None
-    return report.as_dict()
+    return report.as_response()
 
 
 @router.get("/{milestone_id}", response_model=MilestonePublic)

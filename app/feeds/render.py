@@ -215,7 +215,7 @@ def event_vevent(
         "related_to": related,
     }
     if portable:
-        data = EventPublic.of(event).as_input()
+        data = EventPublic.model_validate(event).as_input()
         optional["extra"] = ical.text("X-DIPLOCAL-EVENT", json.dumps(data, ensure_ascii=False))
     if event.all_day:
         return ical.all_day_event(

@@ -316,11 +316,6 @@ class EventPublic(EventBase):
             "ends_at": data.ends_at.replace(tzinfo=zone) if data.ends_at else None,
         }
 
-    @classmethod
-    def of(cls, event: Event) -> "EventPublic":
-        """Kept while app/transfer and app/feeds move; new code calls ``model_validate``."""
-        return cls.model_validate(event)
-
     def as_input(self) -> dict[str, Any]:
         """The fields a client would send to recreate this event."""
         data = self.model_dump(

@@ -185,11 +185,6 @@ class MilestonePublic(MilestoneBase):
             "title_generated": data.title is None,
         }
 
-    @classmethod
-    def of(cls, milestone: Milestone) -> "MilestonePublic":
-        """Kept while app/transfer and app/feeds move; new code calls ``model_validate``."""
-        return cls.model_validate(milestone)
-
     def as_input(self) -> dict[str, Any]:
         """The fields a client would send to recreate this milestone."""
         data = self.model_dump(include=set(MilestoneCreate.model_fields))

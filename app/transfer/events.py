@@ -1,6 +1,6 @@
 """Events in an export file: what a row holds, and how an import checks and stores it.
 
-``app.transfer`` reads and writes the file; this module knows events. A row holds an event's
+``app.transfer.files`` reads and writes the file; this module knows events. A row holds an event's
 id and UID (its identity in every calendar that subscribed), its days or its local wall times
 with their zone, and its history, so that an import reproduces it exactly. Rows are checked
 as ``POST /events`` checks them, with the same messages, and against the milestones of the
@@ -17,45 +17,20 @@ from pydantic import AwareDatetime, model_validator
 from sqlmodel import Field, Session, func, select
 
 from app.audit import Actor, record_many
-from app.crud import bump_event_states
+from app.crud import bump_event_states, snapshot
 from app.db import utcnow
 from app.feeds.render import event_uid_for
 from app.models import Event, EventCreate, EventPublic, Line, Milestone, anniversary_problem
 from app.progress import Progress
-from app.transfer_rows import (
+from app.transfer.rows import (
     Counts,
     RowError,
+    columns_of,
     fetch,
     history,
     new_history,
     parse_rows,
-    timestamp,
-)
-
-COLUMNS = (
-    "id",
-    "uid",
-    "title",
-    "description",
-    "kind",
-    "countries",
-    "start_date",
-    "end_date",
-    "starts_at",
-    "ends_at",
-    "timezone",
-    "mode",
-    "venue",
-    "city",
-    "online_url",
-    "organizers",
-    "status",
-    "visibility",
-    "milestone_id",
-    "year",
-    "created_at",
-    "updated_at",
-    "revision",
+    row_of,
 )
 
 
@@ -77,38 +52,25 @@ class EventRecord(EventCreate):
         return self
 
 
+# The API's event, less what an import cannot restore (``all_day`` follows from the times).
+COLUMNS = columns_of(EventPublic, EventRecord)
+
+
 # ---------------------------------------------------------------- export
 
 
-def row_of(e: Event, *, linked: bool = True) -> dict[str, Any]:
+def record_of(e: Event, *, linked: bool = True) -> dict[str, Any]:
     """An event as an export row: days for an all-day event, else local wall times (no
     offset) in its zone, as ``POST /events`` takes them. ``linked=False`` leaves out the
     anniversary it celebrates (its milestone is deleted, so not in the file)."""
-    return {
-        "id": str(e.id),
-        "uid": e.uid,
-        "title": e.title,
-        "description": e.description,
-        "kind": e.kind,
-        "countries": e.countries,
-        "start_date": e.start_date.isoformat() if e.all_day else None,
-        "end_date": e.end_date.isoformat() if e.all_day else None,
+    timing = {
+        "start_date": e.start_date if e.all_day else None,
+        "end_date": e.end_date if e.all_day else None,
         "starts_at": None if e.all_day else e.starts_at.isoformat(),  # type: ignore[union-attr]
         "ends_at": None if e.all_day else e.ends_at.isoformat(),  # type: ignore[union-attr]
-        "timezone": e.timezone,
-        "mode": e.mode,
-        "venue": e.venue,
-        "city": e.city,
-        "online_url": e.online_url,
-        "organizers": e.organizers,
-        "status": e.status,
-        "visibility": e.visibility,
-        "milestone_id": str(e.milestone_id) if linked and e.milestone_id else None,
-        "year": e.year if linked else None,
-        "created_at": timestamp(e.created_at),
-        "updated_at": timestamp(e.updated_at),
-        "revision": e.revision,
     }
+    link = {} if linked else {"milestone_id": None, "year": None}
+    return row_of(e, COLUMNS, **timing, **link)
 
 
 _LIVE = Event.deleted_at.is_(None)  # type: ignore[union-attr]
@@ -124,7 +86,7 @@ def export_rows(session: Session) -> Iterator[dict[str, Any]]:
         .order_by(Event.start_date, sa.nulls_first(Event.starts_at), Event.id)
     )
     for e in session.exec(stmt.execution_options(yield_per=500)):
-        yield row_of(e, linked=e.milestone_id not in deleted)
+        yield record_of(e, linked=e.milestone_id not in deleted)
 
 
 def count(session: Session) -> int:
@@ -218,11 +180,6 @@ def _anniversary_problem(
         return "year", reason
     rec.year = year
     return None
-
-
-def snapshot(e: Event) -> dict[str, Any]:
-    """What the audit trail keeps of an event: what the API's own writes keep."""
-    return EventPublic.of(e).model_dump(mode="json")
 
 
 def apply(

@@ -2,7 +2,7 @@
 
 Run by hand when the fact files change, from the repository root:
 
-    .venv/bin/python app/data/build_seed.py [--data ../shared/data] [--out app/data/seed.json]
+    .venv/bin/python -m scripts.build_seed [--data ../shared/data] [--out app/data/seed.json]
 
 The output is an export document, so seeding is importing. Each milestone's id is a uuid5 of
 its natural key (kind, countries, date), so a rebuild finds the same milestones; a fact that
@@ -25,12 +25,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from app.countries import lookup, name_of
-from app.transfer import MilestoneRecord, read_json, write
+from app.transfer.files import read_json, write
+from app.transfer.milestones import MilestoneRecord
 
 # Never change: the ids of every installed seed milestone derive from it.
 NAMESPACE = uuid.UUID("ac97ad79-1cef-4d57-9286-b104bf3f6bcf")
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 US_SOURCE = "Office of the Historian, U.S. Department of State"
 WIKIPEDIA_SOURCE = "Wikipedia, “List of national independence days” (via TidyTuesday)"
