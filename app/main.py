@@ -22,7 +22,8 @@ from app.api.deps import get_and_head
 from app.cache import FeedCache
 from app.config import Settings, get_settings
 from app.db import engine_for
-from app.middleware import BodyLimit, RequestContext, configure_logging
+from app.logs import configure_logging
+from app.middleware import BodyLimit, RequestContext
 from app.migrate import is_migrated
 from app.versions import FeedVersions
 
