@@ -64,6 +64,20 @@ def prepare_database(settings: Settings):
     return report
 
 
+def where_to_open(settings: Settings, host: str, port: int) -> str:
+    """The line that tells a person where the service is, and which data it serves."""
+    from sqlalchemy.engine import make_url
+
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    base = f"http://{f'[{shown}]' if ':' in shown else shown}:{port}"
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        data = str(Path(url.database).resolve())
+    else:
+        data = url.render_as_string(hide_password=True)
+    return f"open {base}/ (API docs: {base}/docs); data: {data}"
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -71,11 +85,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("error: --workers must be 1 or more", file=sys.stderr)
         return 2
     settings = get_settings()
+    host = args.host or settings.host
+    port = args.port or settings.port
     prepare_database(settings)  # once, before any worker starts
+    log.info(where_to_open(settings, host, port))
     uvicorn.run(
         "app.main:app",
-        host=args.host,
-        port=args.port,
+        host=host,
+        port=port,
         log_level=settings.log_level.lower(),
         proxy_headers=True,
         # The app logs each request itself, as JSON, with secrets in paths redacted; uvicorn's
@@ -271,17 +288,41 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
+SERVE_ENVIRONMENT = """\
+environment (every setting of app/config.py is DIPLOCAL_<NAME>; see README.md):
+  DIPLOCAL_DATABASE_URL   database (default sqlite:///./diplocal.db, a file in this folder);
+                          postgresql://user:password@host/name for PostgreSQL
+  DIPLOCAL_SEED           false: do not load the bundled data set into an empty database
+  DIPLOCAL_HOST, DIPLOCAL_PORT
+                          address and port, as --host and --port (which take precedence)
+  DIPLOCAL_LOG_FORMAT     auto (default: text on a terminal, JSON lines when piped), json, text
+  DIPLOCAL_LOG_LEVEL      info (default: a line per request), warning, debug
+  DIPLOCAL_BASE_URL       the public URL in links and feeds (https://calendar.example.org)
+  FORWARDED_ALLOW_IPS     proxies trusted for X-Forwarded-For/-Proto (default loopback)
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from app import __version__
+
     parser = argparse.ArgumentParser(
         prog="diplocal",
         description="diplomatic-calendar: anniversaries of relations between countries. "
-        "Settings come from DIPLOCAL_* environment variables.",
+        "Settings come from DIPLOCAL_* environment variables (diplocal serve --help).",
     )
+    parser.add_argument("--version", action="version", version=f"diplocal {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="apply pending migrations, then run the HTTP service")
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve = sub.add_parser(
+        "serve",
+        help="apply pending migrations, then run the HTTP service",
+        description="Apply pending migrations, load the bundled data set into an empty "
+        "database, then serve the web page, the API (docs at /docs) and the feeds.",
+        epilog=SERVE_ENVIRONMENT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.add_argument("--host", help="address to bind (default DIPLOCAL_HOST, else 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default DIPLOCAL_PORT, else 8000)")
     serve.add_argument(
         "--workers", type=int, default=1, help="worker processes (default 1; see README)"
     )
@@ -358,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = get_settings()
     if args.command == "serve":
-        from app.middleware import configure_logging
+        from app.logs import configure_logging
 
         configure_logging(settings.log_level, settings.log_format)
     else:

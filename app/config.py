@@ -54,9 +54,16 @@ class Settings(BaseSettings):
         20 * 2**20, ge=1024, description="Largest body of an import (…/import) request."
     )
     log_format: str = Field(
-        "json", pattern="^(json|text)$", description="`json` (one object per line) or `text`."
+        "auto",
+        pattern="^(auto|json|text)$",
+        description="`json` (one object per line, for log collectors), `text` (for people) "
+        "or `auto`: text on a terminal, JSON when piped or written to a file.",
     )
     log_level: str = Field("info", description="Python logging level.")
+    host: str = Field("127.0.0.1", description="Address 'diplocal serve' binds (--host).")
+    port: int = Field(
+        8000, ge=1, le=65535, description="Port 'diplocal serve' listens on (--port)."
+    )
     seed: bool = Field(
         True,
         description="Load the bundled data set when 'diplocal serve' finds no milestones, so a "

@@ -23,7 +23,8 @@ from app.config import Settings, get_settings
 from app.db import engine_for
 from app.feeds.cache import FeedCache
 from app.feeds.versions import FeedVersions
-from app.middleware import BodyLimit, RequestContext, configure_logging
+from app.logs import configure_logging
+from app.middleware import BodyLimit, RequestContext
 from app.migrate import is_migrated
 
 log = logging.getLogger("diplocal")

@@ -1,8 +1,9 @@
 """The feed benchmark: ``.venv/bin/python -m bench`` (README.md, "Performance").
 
 In one run on one machine: fills temporary SQLite databases with ``app.demo`` data, starts
-the service and the ceilings (minimal uvicorn apps answering the same bytes from memory) as
-separate processes on 127.0.0.1, loads each from another process (``bench.load``) for a few
+the service (``diplocal serve`` at its default settings, request log on) and the ceilings
+(minimal uvicorn apps answering the same bytes from memory) as separate processes on
+127.0.0.1, loads each from another process (``bench.load``) for a few
 seconds at a time, times cold builds in-process, and prints a table that it also writes to
 ``bench/results.md`` (and the raw numbers to ``bench/results.json``).
 
@@ -11,26 +12,23 @@ the table keeps each one's best round, the usual way to read through a noisy mac
 """
 
 import argparse
-import contextlib
 import datetime as dt
 import gzip
 import json
 import os
-import platform
 import random
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
+from bench.report import machine, render
+from bench.servers import Server, fetch, load
+
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
 WINDOW = "from=2020-01-01&to=2029-12-31"
 # Three pairs of former states, which the demo data leaves alone, sized so that their feeds
 # over WINDOW (ten years) hold about 50, 500 and 5,000 events: milestones x 10 + events.
@@ -72,88 +70,6 @@ def make_database(path: Path, milestones: int, events: int, *, sized: bool) -> s
     log(f"{path.name}: {milestones} milestones, {events} events in "
         f"{time.perf_counter() - started:.1f} s")  # fmt: skip
     return key
-
-
-# ---------------------------------------------------------------- processes
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """A uvicorn process on 127.0.0.1, one worker, no access log: the same for all."""
-
-    def __init__(self, name: str, app: str, env: dict[str, str]) -> None:
-        self.name = name
-        self.port = free_port()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port",
-             str(self.port), "--no-access-log", "--log-level", "warning"],
-            cwd=ROOT, env={**os.environ, **env}, start_new_session=True,
-        )  # fmt: skip
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            with contextlib.suppress(OSError):
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            if self.proc.poll() is not None:
-                raise SystemExit(f"{name} did not start")
-            time.sleep(0.1)
-        raise SystemExit(f"{name} did not start in 30 s")
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def memory_mb(self) -> tuple[float, float]:
-        status = Path(f"/proc/{self.proc.pid}/status").read_text()
-        values = {}
-        for line in status.splitlines():
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                values[key] = int(value.split()[0]) / 1024
-        return values["VmRSS"], values["VmHWM"]
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-
-
-def fetch(url: str, headers: dict[str, str] | None = None, method: str = "GET"):
-    request = urllib.request.Request(url, headers=headers or {}, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=120) as r:
-            return r.status, dict(r.headers), r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, dict(e.headers), e.read()
-
-
-def load(server: Server, paths: list[str], *, headers=(), connections=32, duration=3.0,
-         warmup=0.5) -> dict:  # fmt: skip
-    args = [sys.executable, "-m", "bench.load", "--port", str(server.port),
-            "--connections", str(connections), "--duration", str(duration),
-            "--warmup", str(warmup)]  # fmt: skip
-    for p in paths:
-        args += ["--path", p]
-    for h in headers:
-        args += ["--header", h]
-    cpu = server.cpu_seconds()
-    out = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=True)
-    result = json.loads(out.stdout)
-    result["server_cpu"] = round((server.cpu_seconds() - cpu) / (duration + warmup), 2)
-    if result["errors"] or not result["requests"]:
-        raise SystemExit(f"load on {server.name} failed: {result}")
-    return result
 
 
 # ---------------------------------------------------------------- measurements
@@ -323,6 +239,17 @@ def data_scenarios(server: Server, label: str, duration: float) -> list[dict]:
     return rows
 
 
+def page_load(server: Server, duration: float) -> dict | None:
+    """PAGE HOOK: the home page, measured once it exists (a 200 with text/html at ``/``);
+    until then the table has no page row."""
+    status, headers, _ = fetch(server.url("/"), {"Accept-Encoding": "gzip"})
+    content_type = {k.lower(): v for k, v in headers.items()}.get("content-type", "")
+    if status != 200 or not content_type.startswith("text/html"):
+        log(f"no page at / yet ({status} {content_type or '-'}): page load not measured")
+        return None
+    return load(server, ["/"], headers=[GZIP], duration=duration)
+
+
 def warm_everything(server: Server) -> tuple[int, int]:
     """Feeds a busy service would have cached: all, every country, a hundred pairs. Returns
     how many, and their bytes as the cache keeps them (plain and gzipped)."""
@@ -339,103 +266,6 @@ def warm_everything(server: Server) -> tuple[int, int]:
         _, headers, _ = fetch(server.url(path), {"Accept-Encoding": "identity"}, "HEAD")
         total += len(body) + int(headers.get("content-length") or headers.get("Content-Length"))
     return len(paths), total
-
-
-# ---------------------------------------------------------------- report
-
-
-def machine() -> dict:
-    cpu = "unknown"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    return {
-        "cpus": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
-        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-    }  # fmt: skip
-
-
-def render(results: dict) -> str:
-    m = results["machine"]
-    out = [
-        f"Measured {m['date']} on {m['cpus']} CPUs ({m['cpu']}), Python {m['python']}, "
-        f"with `{results['command']}`; load average {results['load_before']} before and "
-        f"{results['load_after']} after (other work on the machine shows here).",
-        "",
-        "Requests/s from 32 keep-alive connections, best of "
-        f"{results['rounds']} rounds of {results['duration']} s each, service and ceiling "
-        "alternating; latency percentiles in ms; bytes per response body; CPU is each server "
-        "process's share of one core during its best round, then the load generator's. The "
-        "ratio per server CPU-second divides each server's requests by the CPU time it got "
-        "(median of rounds): on a machine shared with other work it shows what a request "
-        "costs when the plain ratio shows who got more of a core.",
-        "",
-        "| scenario | service req/s | ceiling req/s | ratio | target | ratio per server "
-        "CPU-second | p50 / p99 ms (service) | p50 / p99 ms (ceiling) | bytes | CPU service / "
-        "ceiling / client |",
-        "|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    for r in results["compare"]:
-        s, c = r["service"], r["ceiling"]
-        target = f">= {r['target']}" if r["target"] else ""
-        ok = " ✓" if r["target"] and r["ratio"] >= r["target"] else (" ✗" if r["target"] else "")
-        out.append(
-            f"| {r['scenario']} | {s['rps']:,.0f} | {c['rps']:,.0f} | {r['ratio']:.2f}{ok} | "
-            f"{target} | {r['cpu_ratio']:.2f} | {s['p50_ms']:.2f} / {s['p99_ms']:.2f} | "
-            f"{c['p50_ms']:.2f} / {c['p99_ms']:.2f} | {s['bytes']:,} | {s['server_cpu']:.2f} / "
-            f"{c['server_cpu']:.2f} / {s['client_cpu']:.2f} |"
-        )
-    cb = results["cold_build"]
-    ok = "✓" if cb["ratio"] <= 1 / 8 else "✗"
-    out += [
-        "",
-        "| cold build, in-process | ms (median) | |",
-        "|---|---|---|",
-        f"| service, {cb['events']:,} events, after one of them changed: database to gzipped "
-        f"bytes | {cb['service_ms']} | 1/{1 / cb['ratio']:.0f} of the object model {ok} "
-        "(target <= 1/8) |",
-        f"| service, the same feed's first build ever (no VEVENT or VTIMEZONE cached yet) | "
-        f"{cb['first_ms']} | 1/{cb['object_model_ms'] / cb['first_ms']:.0f} of the object model |",
-        f"| icalendar object model, same events, same database reads | {cb['object_model_ms']} | |",
-        f"| first request after an edit, over HTTP: rebuild the {cb['bytes']:,}-byte feed, "
-        f"send it gzipped | {results['after_write']['p50_ms']} | max "
-        f"{results['after_write']['max_ms']} |",
-        "",
-        "| data scenario (1 connection, sequential) | req/s | p50 ms | p99 ms | CPU service "
-        "| result |",
-        "|---|---|---|---|---|---|",
-    ]
-    for r in results["data"]:
-        if "total" in r:
-            what = f"{r['total']:,} anniversaries, 50 per page"
-        else:
-            what = f"{r['events']:,} events, {r['ics_bytes']:,} bytes (gzip: {r['bytes']:,})"
-        mark = ""
-        if "total" in r and "100k" in r["scenario"]:
-            mark = " ✓" if r["p50_ms"] < 20 else " ✗"
-            what += " (target p50 < 20 ms)"
-        out.append(
-            f"| {r['scenario']} | {r['rps']:,.1f} | {r['p50_ms']:.1f}{mark} | "
-            f"{r['p99_ms']:.1f} | {r['server_cpu']:.2f} | {what} |"
-        )
-    mem = results["memory"]
-    ok = "✓" if mem["rss_mb"] < 300 else "✗"
-    raw = results["raw_asgi_500"]
-    out += [
-        "",
-        f"Memory of a service with default settings on the {results['big']} milestones, after "
-        f"the feeds above, a second of the data scenarios and {mem['warmed_feeds']} more feeds "
-        f"(all.ics, every country, 105 pairs: {mem['feed_mb']:.0f} MB plain and gzipped; the "
-        f"feed cache keeps at most 64 MB, the VEVENT cache 24 MB): RSS {mem['rss_mb']:.0f} MB "
-        f"{ok} (target < 300 MB), peak {mem['peak_mb']:.0f} MB.",
-        "",
-        f"For reference, a plain ASGI callable (no FastAPI) answering the 500-event feed: "
-        f"{raw['rps']:,.0f} req/s, p50 {raw['p50_ms']:.2f} ms: the rest of the ceiling's time "
-        "per request is FastAPI's and Starlette's.",
-    ]
-    return "\n".join(out) + "\n"
 
 
 # ---------------------------------------------------------------- main
@@ -464,72 +294,83 @@ def main(argv: list[str] | None = None) -> int:
         key = make_database(tmp / "big.db", big, big // 50, sized=True)
         make_database(tmp / "small.db", 10_000, 200, sized=False)
         big_url, small_url = f"sqlite:///{tmp / 'big.db'}", f"sqlite:///{tmp / 'small.db'}"
-        # Feeds of 5,000 events are over the default cap (2,000, for Google Calendar).
-        # No access log, like the ceilings (uvicorn's --no-access-log): the app logs each
-        # request itself at INFO, so WARNING turns that off for the measurement.
-        env = {
-            "DIPLOCAL_DATABASE_URL": big_url,
-            "DIPLOCAL_FEED_MAX_EVENTS": "10000",
-            "DIPLOCAL_LOG_LEVEL": "warning",
-        }
-        service = Server("service", "app.main:app", env)
+        # As an operator runs it: ``diplocal serve``, default settings, request log on (to a
+        # file, as JSON lines). Feeds of 5,000 events are over the default cap (2,000, for
+        # Google Calendar), hence the one setting changed.
+        env = {"DIPLOCAL_DATABASE_URL": big_url, "DIPLOCAL_FEED_MAX_EVENTS": "10000"}
+        service = Server("service", "", env, serve=True, log=tmp / "service.log")
         servers.append(service)
 
-        # The ceilings answer exactly what the service answered, at the same paths.
-        answers, not_modified = {}, {}
+        # The ceilings answer exactly what the service answered, at the same paths: gzipped
+        # bytes to gzip clients, plain bytes to the others (two ceilings, one per encoding).
+        answers: dict[str, dict] = {"gzip": {}, "plain": {}, "304": {}}
         sized_paths = {}
         for size, ((a, b), _, _) in SIZED.items():
             path = f"/feeds/pairs/{'-'.join(sorted((a, b)))}.ics"
-            sized_paths[size] = f"{path}?{WINDOW}"
-            status, headers, body = fetch(
-                service.url(sized_paths[size]), {"Accept-Encoding": "gzip"}
-            )
-            assert status == 200, (status, body[:200])
-            name = tmp / f"{size}.gz"
-            name.write_bytes(body)
-            kept = {
-                k.lower(): v
-                for k, v in headers.items()
-                if k.lower() not in ("date", "server", "connection")
-            }
-            answers[path] = {"status": 200, "headers": kept, "body": str(name)}
-            not_modified[path] = {"status": 304, "headers": {
-                k: kept[k] for k in ("cache-control", "vary", "last-modified", "etag")
-            }, "body": None}  # fmt: skip
-            events = gzip.decompress(body).count(b"BEGIN:VEVENT")
-            log(f"feed {path}: {events} events, {len(body):,} bytes gzipped")
-            sized_paths[size] = (sized_paths[size], events)
-        (tmp / "ceiling.json").write_text(json.dumps(answers))
-        (tmp / "ceiling304.json").write_text(json.dumps(not_modified))
-        ceiling = Server(
-            "ceiling", "bench.ceiling:app", {"BENCH_CEILING": str(tmp / "ceiling.json")}
-        )
-        ceiling304 = Server("ceiling 304", "bench.ceiling:app",
-                            {"BENCH_CEILING": str(tmp / "ceiling304.json")})  # fmt: skip
-        raw = Server("raw ASGI", "bench.ceiling:raw", {"BENCH_CEILING": str(tmp / "ceiling.json")})
-        servers += [ceiling, ceiling304, raw]
+            url = service.url(f"{path}?{WINDOW}")
+            for encoding, accept in (("gzip", "gzip"), ("plain", "identity")):
+                status, headers, body = fetch(url, {"Accept-Encoding": accept})
+                assert status == 200, (status, body[:200])
+                name = tmp / f"{size}.{encoding}"
+                name.write_bytes(body)
+                dropped = ("date", "server", "connection", "x-request-id")
+                kept = {k.lower(): v for k, v in headers.items() if k.lower() not in dropped}
+                answers[encoding][path] = {"status": 200, "headers": kept, "body": str(name)}
+                if encoding == "gzip":
+                    answers["304"][path] = {"status": 304, "headers": {
+                        k: kept[k] for k in ("cache-control", "vary", "last-modified", "etag")
+                    }, "body": None}  # fmt: skip
+                    events = gzip.decompress(body).count(b"BEGIN:VEVENT")
+            log(f"feed {path}: {events} events, {len(body):,} bytes plain")
+            sized_paths[size] = (f"{path}?{WINDOW}", events)
+        ceilings = {}
+        for kind, spec in answers.items():
+            (tmp / f"ceiling-{kind}.json").write_text(json.dumps(spec))
+            spec_file = str(tmp / f"ceiling-{kind}.json")
+            ceilings[kind] = Server(f"ceiling {kind}", "bench.ceiling:app",
+                                    {"BENCH_CEILING": spec_file})  # fmt: skip
+        raw = Server("raw ASGI", "bench.ceiling:raw",
+                     {"BENCH_CEILING": str(tmp / "ceiling-gzip.json")})  # fmt: skip
+        servers += [*ceilings.values(), raw]
 
         rows: list[dict] = []
-        for size in SIZED:
-            path, events = sized_paths[size]
-            compare(rows, f"warm feed, {events:,} events, gzip", service, ceiling, [path],
-                    [GZIP], args.rounds, args.duration, target=0.7)  # fmt: skip
+        for encoding, headers in (("gzip", [GZIP]), ("plain", [])):
+            for size in SIZED:
+                path, events = sized_paths[size]
+                compare(rows, f"warm feed, {events:,} events, {encoding}", service,
+                        ceilings[encoding], [path], headers, args.rounds, args.duration,
+                        target=0.7)  # fmt: skip
         m_path, m_events = sized_paths[500]
         _, headers, _ = fetch(service.url(m_path), {"Accept-Encoding": "gzip"})
         etag = headers.get("etag") or headers.get("ETag")
-        compare(rows, f"304 Not Modified ({m_events:,}-event feed)", service, ceiling304,
-                [m_path], [GZIP, f"If-None-Match: {etag}"], args.rounds, args.duration,
-                target=0.7)  # fmt: skip
+        conditional = [GZIP, f"If-None-Match: {etag}"]
+        compare(rows, f"304 Not Modified ({m_events:,}-event feed)", service, ceilings["304"],
+                [m_path], conditional, args.rounds, args.duration, target=0.7)  # fmt: skip
+        # For comparison: the same service with its request log off.
+        quiet = Server("service, log off", "", {**env, "DIPLOCAL_LOG_LEVEL": "warning"},
+                       serve=True, log=tmp / "quiet.log")  # fmt: skip
+        servers.append(quiet)
+        compare(rows, f"log off: warm feed, {m_events:,} events, gzip", quiet, ceilings["gzip"],
+                [m_path], [GZIP], args.rounds, args.duration)  # fmt: skip
+        # Its own ETag: the URL, port included, is part of it.
+        _, headers, _ = fetch(quiet.url(m_path), {"Accept-Encoding": "gzip"})
+        quiet_etag = headers.get("etag") or headers.get("ETag")
+        compare(rows, f"log off: 304 Not Modified ({m_events:,}-event feed)", quiet,
+                ceilings["304"], [m_path], [GZIP, f"If-None-Match: {quiet_etag}"], args.rounds,
+                args.duration)  # fmt: skip
+        quiet.stop()
         reference = load(raw, [m_path.split("?")[0]], headers=[GZIP], duration=args.duration)
         results["raw_asgi_500"] = reference
         log(f"raw ASGI ceiling, {m_events} events: {reference['rps']:.0f} req/s")
         results["compare"] = rows
+        results["page"] = page_load(service, args.duration)
 
         results["cold_build"] = cold_build(big_url, 10_000, 3 if args.quick else 7)
         results["after_write"] = cold_after_write(service, key, 3 if args.quick else 7)
 
         data = data_scenarios(service, f"{big // 1000}k milestones", args.duration)
-        small = Server("service 10k", "app.main:app", {**env, "DIPLOCAL_DATABASE_URL": small_url})
+        small = Server("service 10k", "", {**env, "DIPLOCAL_DATABASE_URL": small_url},
+                       serve=True, log=tmp / "small.log")  # fmt: skip
         servers.append(small)
         data = data_scenarios(small, "10k milestones", args.duration) + data
         small.stop()
@@ -537,11 +378,8 @@ def main(argv: list[str] | None = None) -> int:
 
         service.stop()
         # Memory with the default settings (a feed keeps at most 2,000 events).
-        plain = Server(
-            "service (defaults)",
-            "app.main:app",
-            {"DIPLOCAL_DATABASE_URL": big_url, "DIPLOCAL_LOG_LEVEL": "warning"},
-        )
+        plain = Server("service (defaults)", "", {"DIPLOCAL_DATABASE_URL": big_url},
+                       serve=True, log=tmp / "defaults.log")  # fmt: skip
         servers.append(plain)
         for path, _ in sized_paths.values():
             fetch(plain.url(path), {"Accept-Encoding": "gzip"})
