@@ -1,0 +1,1 @@
+"""The six UN languages (GUIDE.md, "Languages"). Pure: no FastAPI, no session."""
