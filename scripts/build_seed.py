@@ -1,15 +1,22 @@
-"""Build ``app/data/seed.json`` from the fact files in ``../shared/data`` (see its README).
+"""Build the bundled data set from the fact files in ``../shared/data`` (see its README).
 
 Run by hand when the fact files change, from the repository root:
 
-    .venv/bin/python -m scripts.build_seed [--data ../shared/data] [--out app/data/seed.json]
+    .venv/bin/python -m scripts.build_seed [--data ../shared/data] [--out app/data]
 
-The output is an export document, so seeding is importing. Each milestone's id is a uuid5 of
-its natural key (kind, countries, date), so a rebuild finds the same milestones; a fact that
-two files share (US-China relations, 1979-01-01) becomes one milestone with both sources. A
-row keeps its revision and timestamps from the previous build while its content is the same,
-and gets the next revision when it changes, which is how ``diplocal seed`` tells a data set
-update from a user's edit.
+It writes two documents. ``seed_v2.json`` (format version 2) holds everything: lifecycle
+milestones (severances, restorations, upgrades, ``celebrated``), national days with an
+``observed`` month-day or no origin, explicit "no national day" records, and a list of sources
+per milestone. ``seed.json`` (version 1) is its projection on what the service loads today,
+so that ``diplocal seed`` keeps working until the service reads version 2: rows version 1
+cannot hold (upgrades, dateless national days, "none") are left out of it.
+
+A new milestone's id is a uuid5 of its natural key (kind, countries, date); a milestone keeps
+its id for good, even when a correction changes its date or kind, so that seeding an existing
+database updates the row instead of adding a second one. A fact that two files share (US-China
+relations, 1979-01-01) is one milestone with both sources. A row keeps its revision and
+timestamps while its content is the same, and gets the next revision when it changes, which
+is how ``diplocal seed`` tells a data set update from a user's edit.
 """
 
 import argparse
@@ -21,116 +28,40 @@ import sys
 import uuid
 from collections import Counter
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
+from typing import IO, Any
 
 from app.countries import lookup, name_of
-from app.transfer.files import read_json, write
+from app.transfer.files import write
 from app.transfer.milestones import MilestoneRecord
+from scripts.seed_rules import (
+    CORRECTIONS,
+    GOVERNMENT_NOTE,
+    HISTORICAL,
+    NATIONAL_DAYS,
+    NOT_A_HOLIDAY,
+    NOT_NATIONAL_DAY,
+    UNCODED,
+    US_KINDS,
+    US_SOURCE,
+    WEAK,
+    WIKIPEDIA_SOURCE,
+    WIKIPEDIA_URL,
+    agreeing,
+    check_coverage,
+    crosschecks,
+    fact,
+    possessive,
+    precision_of,
+    sentence,
+    source,
+)
 
 # Never change: the ids of every installed seed milestone derive from it.
 NAMESPACE = uuid.UUID("ac97ad79-1cef-4d57-9286-b104bf3f6bcf")
 
 ROOT = Path(__file__).resolve().parents[1]
 
-US_SOURCE = "Office of the Historian, U.S. Department of State"
-WIKIPEDIA_SOURCE = "Wikipedia, “List of national independence days” (via TidyTuesday)"
-WIKIPEDIA_URL = "https://en.wikipedia.org/wiki/List_of_national_independence_days"
-
-# The US file's historical entities with no ISO code, by the name it gives them. ISO 3166-3
-# states keep their codes; older states have the "X" codes of app/countries.py.
-HISTORICAL = {
-    "Austrian Empire": "XAUE",
-    "Baden": "XBAD",
-    "Bavaria": "XBAV",
-    "Brunswick and Lüneburg": "XBRU",
-    "Central American Federation": "XCAF",
-    "Czechoslovakia": "CS",
-    "East Germany (German Democratic Republic)": "DD",
-    "Federal Government of Germany (1848-49)": "XFGG",
-    "Hanover": "XHAN",
-    "Hanseatic Republics": "XHSE",
-    "Hawaii": "XHAW",
-    "Hesse": "XHES",
-    "Kingdom of Serbia/Yugoslavia": "YU",
-    "Korea (pre-1910 Joseon/Korean Empire)": "XKOR",
-    "Lew Chew (Loochoo)": "XRYU",
-    "Mecklenburg-Schwerin": "XMSC",
-    "Mecklenburg-Strelitz": "XMST",
-    "Nassau": "XNAS",
-    # The Office of the Historian has an article under each name; both describe one state.
-    "North German Confederation": "XNGC",
-    "North German Union": "XNGC",
-    "Oldenburg": "XOLD",
-    "Orange Free State": "XOFS",
-    "Papal States": "XPAP",
-    "Piedmont-Sardinia": "XSAR",
-    "Republic of Genoa": "XGEN",
-    "Schaumburg-Lippe": "XSCL",
-    "Soviet Union": "SU",
-    "Texas": "XTEX",
-    "The Congo Free State": "XCFS",
-    "The Duchy of Parma": "XPAR",
-    "The Grand Duchy of Tuscany": "XTUS",
-    "Two Sicilies": "XTSI",
-    "Württemberg": "XWUR",
-    "Yugoslavia": "YU",
-}
-
-US_KINDS = {
-    "diplomatic_relations_established": "diplomatic_relations",
-    "diplomatic_relations_severed": "relations_severed",
-    "diplomatic_relations_reestablished": "relations_restored",
-    "us_recognition": "other",
-}
-NATIONAL_DAYS = {
-    "national_day",
-    "republic_day",
-    "liberation_day",
-    "statehood_day",
-    "constitution_day",
-    "other_commemoration",
-}
-# Rows the data README calls weak.
-WEAK = {("HU", "1991-06-19"): "The compilers of the data set doubt this date."}
-# The list gives the Statute of Westminster as South Africa's independence from the United
-# Kingdom, under the holiday name "Not a holiday": as a national day it would be wrong.
-NOT_A_HOLIDAY = "Not a holiday"
-
-_URL = re.compile(r"https?://[^\s]+")
-
-
-def first_url(text: str) -> str | None:
-    m = _URL.search(text)
-    if not m:
-        return None
-    url = m.group(0).rstrip(".,;")
-    while url.endswith(")") and url.count(")") > url.count("("):
-        url = url[:-1]
-    return url
-
-
-def cite(text: str) -> str:
-    """A source column as a readable citation: each URL shortened to its host."""
-
-    def host(m: re.Match) -> str:
-        url = first_url(m.group(0)) or m.group(0)
-        return urlsplit(url).netloc + m.group(0)[len(url) :]
-
-    return re.sub(r"\s+", " ", _URL.sub(host, text)).strip()
-
-
-def sentence(text: str) -> str:
-    """A note as a sentence; a note that ends in a URL gets no full stop glued to it."""
-    text = text.strip()
-    if _URL.match(text) is None:
-        text = text[0].upper() + text[1:]
-    if text.endswith((".", "!", "?")) or _URL.search(text.rsplit(" ", 1)[-1]):
-        return text
-    return text + "."
-
-
-# ---------------------------------------------------------------- the three files
+# ---------------------------------------------------------------- the files
 
 
 def from_us(row: dict[str, str]) -> dict[str, Any]:
@@ -138,23 +69,20 @@ def from_us(row: dict[str, str]) -> dict[str, Any]:
     article = re.fullmatch(r"HistoryAtState/rdcr:articles/(.+)\.xml", row["source"])
     if article is None:
         raise ValueError(f"unexpected source {row['source']!r}")
-    kind = US_KINDS[row["event"]]
     name, description = name_of(code), None
     if row["historical_entity"] == "1" and row["country_name"] != name:
         description = f"The Office of the Historian's name: {row['country_name']}."
         if not code.startswith("X"):  # "Kingdom of Serbia/Yugoslavia" was not yet YU in 1881
             name = row["country_name"]
-    return {
-        "kind": kind,
-        "date": row["date"],
-        "precision": row["precision"],
-        "countries": sorted(["US", code]),
-        "title": f"United States recognition of {name}" if kind == "other" else None,
-        "description": description,
-        "source": US_SOURCE,
-        "source_url": f"https://history.state.gov/countries/{article.group(1)}",
-        "confidence": "verified",
-    }
+    title = {
+        "us_recognition": f"United States' recognition of {name}",
+        "recognition_of_us": f"{possessive(name)} recognition of the United States",
+        "mutual_recognition": f"Mutual recognition of {name} and the United States",
+    }.get(row["event"])
+    url = f"https://history.state.gov/countries/{article.group(1)}"
+    sources = [source(US_SOURCE, url, row["quote"], gov=True)]
+    return fact(US_KINDS[row["event"]], row["date"], ["US", code], title, [description],
+                sources, "high")  # fmt: skip
 
 
 def from_prc(row: dict[str, str]) -> dict[str, Any]:
@@ -165,40 +93,50 @@ def from_prc(row: dict[str, str]) -> dict[str, Any]:
         notes.append(f"Sources agreeing: {row['n_sources_agreeing']}.")
     if row["confidence"] == "medium":
         notes.append("The compilers' confidence is medium: one reputable source.")
-    for label, column in (("Also", "second_source"), ("Conflicting", "conflicting")):
-        if row[column]:
-            notes.append(f"{label}: {row[column]}")
+    if row["conflicting"]:
+        notes.append(f"Conflicting: {row['conflicting']}")
     if row["notes"]:
         notes.append(f"Notes: {row['notes']}")
-    return {
-        "kind": "diplomatic_relations",
-        "date": row["date"],
-        "precision": row["precision"],
-        "countries": sorted(["CN", row["country_iso2"]]),
-        "title": None,
-        "description": "\n".join(notes) or None,
-        "source": cite(row["source"]),
-        "source_url": first_url(row["source"]),
-        # high: two agreeing sources or the ministry's table; medium: one reputable source.
-        "confidence": "unverified" if row["confidence"] == "low" else "verified",
-    }
+    sources = [source(row["source"])]
+    if row["second_source"]:
+        sources.append(source(row["second_source"]))
+    n = int(row["n_sources_agreeing"] or 0)
+    pair = ["CN", row["country_iso2"]]
+    return fact(
+        "diplomatic_relations",
+        row["date"],
+        pair,
+        None,
+        notes,
+        sources,
+        row["confidence"],
+        agreeing=n,
+    )
 
 
-def crosschecks(text: str) -> str | None:
-    """The independence file's cross-check codes in words."""
-    found = []
-    for source, verdict, detail in re.findall(r"(\w+):(\w+)(?:\(([^)]*)\))?", text):
-        if (source, verdict) == ("britbot", "same"):
-            found.append("a list of former British colonies gives the same date")
-        elif (source, verdict) == ("britbot", "DIFFERS"):
-            found.append(f"a list of former British colonies gives {detail}")
-        elif source == "rdcr_us_recognition":
-            found.append("the United States recognised it on the same day")
-        elif verdict == "same_mmdd":
-            found.append(f"the holidays package has “{detail}” on this day")
-        elif verdict == "no_match_on_mmdd":
-            found.append("the holidays package has no holiday on this day")
-    return f"Cross-checks: {'; '.join(found)}." if found else None
+def from_lifecycle(row: dict[str, str]) -> dict[str, Any]:
+    """A severance, restoration or upgrade (or Niue's establishment) of relations with China."""
+    gov = bool(GOVERNMENT_NOTE.search(row["note"]))
+    sources = [source(row["source"], row["source_url"], row["quote"], gov), *agreeing(row["note"])]
+    return fact(row["kind"], row["date"], ["CN", row["country_code"]], None,
+                [sentence(row["note"])] if row["note"] else [], sources, row["confidence"],
+                celebrated=row["celebrated"] == "yes")  # fmt: skip
+
+
+def from_national_day(row: dict[str, str]) -> dict[str, Any]:
+    code, date, observed = row["country_code"], row["date"], row["observed_month_day"] or None
+    if row["kind"] != "national_day":
+        raise ValueError(f"unexpected kind {row['kind']!r}")
+    none = not date and not observed
+    if date and precision_of(date) == "day" and observed == date[5:]:
+        observed = None  # kept on its origin's day
+    kind = "other" if (code, date) in NOT_NATIONAL_DAY else "national_day"
+    name = name_of(code)
+    title = f"No official national day ({name})" if none else f"{row['name']} ({name})"
+    gov = bool(GOVERNMENT_NOTE.search(row["note"]))
+    sources = [source(row["source"], row["source_url"], row["quote"], gov), *agreeing(row["note"])]
+    return fact(kind, date, [code], title, [sentence(row["note"])], sources, row["confidence"],
+                observed=observed, none=none)  # fmt: skip
 
 
 def from_independence(row: dict[str, str]) -> dict[str, Any]:
@@ -236,100 +174,226 @@ def from_independence(row: dict[str, str]) -> dict[str, Any]:
         notes.append(weak)
     if checks := crosschecks(row["crosscheck"]):
         notes.append(checks)
-    return {
-        "kind": kind,
-        "date": row["date"],
-        "precision": row["precision"],
-        "countries": [code],
-        "title": title,
-        "description": "\n".join(notes) or None,
-        "source": WIKIPEDIA_SOURCE
-        + (" (notes column)" if "[notes column]" in row["source"] else ""),
-        "source_url": WIKIPEDIA_URL,
-        "confidence": "unverified",
-    }
+    wiki = WIKIPEDIA_SOURCE + (" (notes column)" if "[notes column]" in row["source"] else "")
+    # One Wikipedia list: never verified on its own.
+    return fact(kind, row["date"], [code], title, notes, [source(wiki, WIKIPEDIA_URL)], "one")
 
 
-FILES = (
-    ("us_diplomatic_relations.csv", from_us),
-    ("prc_diplomatic_relations.csv", from_prc),
-    ("independence_days.csv", from_independence),
-)
+def corrected(f: dict[str, Any], rows: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
+    """An independence-file fact with ``corrections.csv`` applied: the corrected fact(s), the
+    ones that take over a wrong row marked with its id (``_was``)."""
+    code = f["countries"][0]
+    fix = CORRECTIONS.get(code)
+    if fix is None or (f["kind"], f["date"]) != fix["old"]:
+        return [f]
+    row, was = rows[code], natural_id(f)
+    primary, _, rest = row["source"].partition("; agreeing: ")
+    sources = [source(primary, row["source_url"], row["quote"]), *agreeing("Agreeing: " + rest)]
+    out = []
+    for action in ("replace", "add"):
+        if new := fix.get(action):
+            note = [new["note"], f"Corrects the row of {fix['old'][1]} ({fix['old'][0]})."]
+            made = fact(new["kind"], new["date"], [code], new["title"], note, sources,
+                        row["confidence"], observed=new.get("observed"))  # fmt: skip
+            out.append({**made, "_was": was} if action == "replace" else made)
+    if title := fix.get("relabel"):
+        note = f"Not the national day or the independence of {name_of(code)}."
+        out.append({**f, "kind": "other", "title": title, "_was": was,
+                    "description": "\n".join(filter(None, [f["description"], note]))})  # fmt: skip
+    return out
 
 
-# ---------------------------------------------------------------- building
+def read(data: Path, filename: str) -> list[dict[str, str]]:
+    with (data / filename).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def facts_of(data: Path) -> list[dict[str, Any]]:
+    """Every fact of every file, corrections applied, before merging."""
+    fixes = {r["country_code"]: r for r in read(data, "corrections.csv")}
+    if set(fixes) != set(CORRECTIONS):
+        raise SystemExit(f"corrections.csv has {sorted(fixes)}, CORRECTIONS {sorted(CORRECTIONS)}")
+    found: list[dict[str, Any]] = []
+    for filename, convert in (
+        ("us_diplomatic_relations.csv", from_us),
+        ("prc_diplomatic_relations.csv", from_prc),
+        ("prc_lifecycle.csv", from_lifecycle),
+        ("independence_days.csv", from_independence),
+        ("national_days_added.csv", from_national_day),
+    ):
+        rows = read(data, filename)
+        for row in rows:
+            if row.get("country_name") in UNCODED:
+                print(f"left out, no code: {row['country_name']} {row['date']}", file=sys.stderr)
+                continue
+            made = convert(row)
+            found += corrected(made, fixes) if filename == "independence_days.csv" else [made]
+        print(f"{filename}: {len(rows)} rows", file=sys.stderr)
+    return found
 
 
 def merge(into: dict[str, Any], other: dict[str, Any]) -> None:
     """One fact from two rows: both sources, every note, verified if either is."""
-    if other["source"] not in into["source"].split("; "):
-        into["source"] += "; " + other["source"]
+    into["sources"] += [s for s in other["sources"] if s not in into["sources"]]
     notes = [n for n in (into["description"], other["description"]) if n]
-    if other["source_url"] != into["source_url"]:
-        notes.append(f"Also at {other['source_url']}")
     into["description"] = "\n".join(dict.fromkeys(notes)) or None
     into["title"] = into["title"] or other["title"]
+    into["celebrated"] = into["celebrated"] or other["celebrated"]
     if other["confidence"] == "verified":
         into["confidence"] = "verified"
 
 
+def natural_key(m: dict[str, Any]) -> str:
+    """kind, countries and date (as version 1 had it); the observed day or "none" when the
+    origin is absent."""
+    when = m["date"] or (f"observed {m['observed']}" if m.get("observed") else "none")
+    return f"{m['kind']} {' '.join(m['countries'])} {when}"
+
+
 def natural_id(m: dict[str, Any]) -> str:
-    return str(uuid.uuid5(NAMESPACE, f"{m['kind']} {' '.join(m['countries'])} {m['date']}"))
+    return str(uuid.uuid5(NAMESPACE, natural_key(m)))
+
+
+def assign_ids(facts: list[dict[str, Any]], previous: dict[str, dict[str, Any]]) -> list[str]:
+    """Each fact's id: the previous build's row with the same natural key, else the row a
+    correction takes over, else an unclaimed previous row of the same kind and countries when
+    both sides have as many (a re-extracted date), else the natural id."""
+    by_key = {natural_key(p): pid for pid, p in previous.items()}
+    ids: list[str | None] = []
+    for f in facts:
+        pid = by_key.get(natural_key(f)) or (f.get("_was") if f.get("_was") in previous else None)
+        ids.append(pid if pid not in ids else None)
+    taken = set(ids)
+    orphans: dict[tuple, list[dict[str, Any]]] = {}
+    for pid, p in previous.items():
+        if pid not in taken:
+            orphans.setdefault((p["kind"], *p["countries"]), []).append(p)
+    pending: dict[tuple, list[int]] = {}
+    for i, f in enumerate(facts):
+        if ids[i] is None:
+            pending.setdefault((f["kind"], *f["countries"]), []).append(i)
+    for group, indices in pending.items():
+        olds = orphans.get(group, [])
+        if len(olds) == len(indices):
+            olds.sort(key=lambda p: p["date"] or "")
+            indices.sort(key=lambda i: facts[i]["date"] or "")
+            for i, p in zip(indices, olds, strict=True):
+                ids[i] = p["id"]
+            continue
+        for p in list(olds):  # otherwise the one fact of the same year
+            same = [i for i in indices if (facts[i]["date"] or "")[:4] == (p["date"] or "")[:4]]
+            if len(same) == 1 and ids[same[0]] is None:
+                ids[same[0]] = p["id"]
+                olds.remove(p)
+        orphans[group] = olds
+    for gone in orphans.values():
+        for p in gone:
+            print(f"dropped: {natural_key(p)} ({p['id']})", file=sys.stderr)
+    return [pid or natural_id(f) for pid, f in zip(ids, facts, strict=True)]
+
+
+def v1(record: dict[str, Any]) -> dict[str, Any] | None:
+    """A version 2 record as version 1 holds it (None when it cannot): the sources' titles
+    joined, the first source's address, the others' in the description."""
+    if record["date"] is None or record["kind"] not in V1_KINDS:
+        return None
+    sources = record["sources"]
+    urls = [s["url"] for s in sources if s["url"]]
+    notes = [record["description"], *(f"Also at {u}" for u in dict.fromkeys(urls[1:]))]
+    return {
+        "id": record["id"],
+        **{k: record[k] for k in ("kind", "date", "precision", "countries", "title")},
+        "description": "\n".join(n for n in notes if n) or None,
+        "source": "; ".join(dict.fromkeys(s["title"] for s in sources)),
+        "source_url": urls[0] if urls else None,
+        "confidence": record["confidence"],
+        **{k: record[k] for k in HISTORY if k in record},
+    }
+
+
+HISTORY = ("created_at", "updated_at", "revision")
+LIFECYCLE = (
+    "diplomatic_relations",
+    "relations_severed",
+    "relations_restored",
+    "relations_upgraded",
+)
+V1_KINDS = {"diplomatic_relations", "relations_severed", "relations_restored", "independence",
+            "national_day", "treaty", "state_visit", "other"}  # fmt: skip
 
 
 def build(data: Path, previous: dict[str, dict[str, Any]], now: str) -> list[dict[str, Any]]:
-    facts: dict[str, dict[str, Any]] = {}
-    for filename, convert in FILES:
-        with (data / filename).open(encoding="utf-8", newline="") as f:
-            rows = list(csv.DictReader(f))
-        merged = 0
-        for row in rows:
-            fact = convert(row)
-            MilestoneRecord.model_validate(fact)  # fail here, not on a user's first run
-            key = natural_id(fact)
-            if key in facts:
-                merge(facts[key], fact)
-                merged += 1
-            else:
-                facts[key] = fact
-        print(f"{filename}: {len(rows)} rows, {merged} merged into others", file=sys.stderr)
+    """The version 2 records. ``previous`` holds the last build's rows by id, of version 2
+    or (the first time) version 1, whose content is then compared in version 1's terms."""
+    merged: dict[str, dict[str, Any]] = {}
+    for f in facts_of(data):
+        key = natural_key(f)
+        if key in merged:
+            merge(merged[key], f)
+        else:
+            merged[key] = f
+    facts = list(merged.values())
     records = []
-    for key, fact in facts.items():
-        content = {"id": key, **fact}
-        old = previous.get(key)
-        if old is not None and {k: old[k] for k in content} == content:
-            history = {k: old[k] for k in ("created_at", "updated_at", "revision")}
+    for pid, f in zip(assign_ids(facts, previous), facts, strict=True):
+        content = {"id": pid, **{k: v for k, v in f.items() if k != "_was"}}
+        old = previous.get(pid)
+        ours = content if old is None or "sources" in old else v1(content)
+        if old is not None and ours is not None and {k: old.get(k) for k in ours} == ours:
+            history = {k: old[k] for k in HISTORY}
         elif old is not None:
             history = {"created_at": old["created_at"], "updated_at": now}
             history["revision"] = old["revision"] + 1
         else:
             history = {"created_at": now, "updated_at": now, "revision": 1}
         records.append({**content, **history})
-    first_day = {r["id"]: MilestoneRecord.model_validate(r).fields()["date"] for r in records}
-    records.sort(key=lambda r: (first_day[r["id"]], r["id"]))
+    records.sort(key=lambda r: (r["date"] is None, r["date"] or r["observed"] or "", r["id"]))
     return records
+
+
+def write_v2(records: list[dict[str, Any]], out: IO[str]) -> None:
+    """The version 2 document, one milestone a line like version 1."""
+    out.write('{"format": "diplocal-export", "version": 2, "milestones": [')
+    out.write(",".join("\n" + json.dumps(r, ensure_ascii=False) for r in records))
+    out.write("]}\n")
+
+
+def default_data() -> Path:
+    """``shared/data`` beside the checkout (``../shared/data``), or beside a parent folder
+    (a worktree in ``../wt/``)."""
+    for parent in ROOT.parents:
+        if (parent / "shared" / "data").is_dir():
+            return parent / "shared" / "data"
+    return ROOT.parent / "shared" / "data"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--out", type=Path, default=ROOT / "app" / "data" / "seed.json")
+    parser.add_argument("--data", type=Path, default=default_data())
+    parser.add_argument("--out", type=Path, default=ROOT / "app" / "data")
     args = parser.parse_args()
+    v2_path, v1_path = args.out / "seed_v2.json", args.out / "seed.json"
+    previous_path = v2_path if v2_path.exists() else v1_path
     previous = {}
-    if args.out.exists():
-        rows = read_json(args.out.read_text("utf-8"))["milestones"]
-        previous = {item["id"]: item for _, item in rows}
+    if previous_path.exists():
+        previous = {r["id"]: r for r in json.loads(previous_path.read_text("utf-8"))["milestones"]}
     now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     records = build(args.data, previous, now)
     unknown = {c for r in records for c in r["countries"] if lookup(c) is None}
     if unknown:
         raise SystemExit(f"unknown country codes: {sorted(unknown)}")
+    coverage = check_coverage(records)
+    old = [p for r in records if (p := v1(r)) is not None]
+    for row in old:
+        MilestoneRecord.model_validate(row)  # fail here, not on a user's first run
+    with v2_path.open("w", encoding="utf-8", newline="\n") as out:
+        write_v2(records, out)
+    with v1_path.open("w", encoding="utf-8", newline="\n") as out:
+        write(old, out, "json")
     changed = sum(1 for r in records if r["updated_at"] == now)
-    with args.out.open("w", encoding="utf-8", newline="\n") as out:
-        write(records, out, "json")
+    print(f"{v2_path}: {len(records)} milestones, {changed} new or changed", file=sys.stderr)
+    print(f"{v1_path}: {len(old)} milestones", file=sys.stderr)
     kinds = Counter(r["kind"] for r in records)
-    print(f"{args.out}: {len(records)} milestones, {changed} new or changed", file=sys.stderr)
-    print(json.dumps(dict(sorted(kinds.items()))), file=sys.stderr)
+    print(json.dumps({**dict(sorted(kinds.items())), **coverage}), file=sys.stderr)
     return 0
 
 

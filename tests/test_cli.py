@@ -61,16 +61,16 @@ def test_seed_twice_then_export_import_export_gives_identical_files(make_databas
     urls = [make_database(), make_database()]
     first = run(["seed"], urls[0])
     assert first.returncode == 0, first.stderr
-    assert first.stdout.startswith("created 9") and "seed: done" in first.stderr  # log, no bar
+    assert first.stdout.startswith("created 10") and "seed: done" in first.stderr  # log, no bar
     again = run(["seed"], urls[0])
     assert again.stdout.strip().endswith("kept edits 0")
-    assert again.stdout.startswith("created 0, updated 0, unchanged 9")
+    assert again.stdout.startswith("created 0, updated 0, unchanged 10")
 
     exported = tmp_path / "export.csv"
     assert run(["export", str(exported)], urls[0]).returncode == 0
     imported = run(["import", str(exported)], urls[1])
     assert imported.returncode == 0, imported.stderr
-    assert imported.stdout.startswith("milestones: created 9")
+    assert imported.stdout.startswith("milestones: created 10")
     again = run(["export", "--format", "csv"], urls[1])  # to standard output
     assert again.stdout == exported.read_text("utf-8")
 
