@@ -16,6 +16,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import icalendar
 
@@ -158,7 +159,8 @@ def vtimezone(tzid: str, first_year: int, last_year: int) -> str:
     # icalendar notes the covered range in a COMMENT, which RFC 5545 §3.6.5 does not allow in
     # VTIMEZONE: libical (Evolution, GNOME, KDE) and Ruby's icalendar reject the feed for it.
     block.pop("COMMENT", None)
-    return block.to_ical().decode().replace("\r\n", "\n").replace("\n", "\r\n")
+    text: str = block.to_ical().decode()  # icalendar's to_ical is untyped
+    return text.replace("\r\n", "\n").replace("\n", "\r\n")
 
 
 def location(event: Event) -> str | None:
@@ -203,7 +205,7 @@ def event_vevent(
         if milestone is not None and event.year is not None
         else None
     )
-    optional = {
+    optional: dict[str, Any] = {
         "last_modified": event.updated_at,
         "description": event_description(event, milestone),
         "location": location(event),
@@ -221,10 +223,12 @@ def event_vevent(
             uid=event.uid, day=event.start_date, last_day=event.end_date, summary=event.title,
             dtstamp=event.updated_at, sequence=event.revision, **optional,
         )  # fmt: skip
+    start, end, tzid = event.starts_at, event.ends_at, event.timezone
+    assert start and end and tzid, "not all-day: the event models require all three"
     return ical.timed_event(
-        uid=event.uid, start=event.starts_at, end=event.ends_at, tzid=event.timezone,
+        uid=event.uid, start=start, end=end, tzid=tzid,
         summary=event.title, dtstamp=event.updated_at, sequence=event.revision, **optional,
-    )  # type: ignore[arg-type]  # fmt: skip
+    )  # fmt: skip
 
 
 def timezones_of(events: Iterable[Event], first_year: int, last_year: int) -> list[str]:
@@ -271,7 +275,7 @@ def render(
         if isinstance(obj, Event):
             kept_events.append(obj)
             celebrated = milestones.get(obj.milestone_id)
-            key: tuple = (obj.id, obj.revision, obj.updated_at, base)
+            key: tuple[object, ...] = (obj.id, obj.revision, obj.updated_at, base)
             if celebrated is not None:
                 key += (celebrated.id, celebrated.revision, celebrated.updated_at)
             piece = PIECES.get(key)
