@@ -61,7 +61,7 @@ def find_key(session: Session, secret: str) -> ApiKey | None:
 
 def revoke_key(session: Session, name: str, actor: str = "cli") -> bool:
     key = session.exec(
-        select(ApiKey).where(ApiKey.name == name, ApiKey.revoked_at.is_(None))  # type: ignore[union-attr]
+        select(ApiKey).where(ApiKey.name == name, ApiKey.revoked_at.is_(None))  # type: ignore[union-attr]  # SQLModel: a column at class level
     ).first()
     if key is None:
         return False

@@ -51,7 +51,7 @@ def involving(
     clauses = []
     if isinstance(country, tuple):
         codes = sorted(country)
-        clauses.append(sa.or_(model.country_a.in_(codes), model.country_b.in_(codes)))  # type: ignore[attr-defined,union-attr]
+        clauses.append(sa.or_(model.country_a.in_(codes), model.country_b.in_(codes)))  # type: ignore[attr-defined,union-attr]  # SQLModel: a column at class level
     elif country:
         clauses.append(sa.or_(model.country_a == country, model.country_b == country))
     if pair:
@@ -68,11 +68,11 @@ def text_match(q: str) -> sa.ColumnElement[bool]:
         if needle in c.name.casefold() or needle == c.code.casefold()
     ]
     return sa.or_(
-        Milestone.title.icontains(needle, autoescape=True),  # type: ignore[union-attr]
-        Milestone.description.icontains(needle, autoescape=True),  # type: ignore[union-attr]
-        Milestone.source.icontains(needle, autoescape=True),  # type: ignore[union-attr]
-        Milestone.country_a.in_(codes),  # type: ignore[attr-defined]
-        Milestone.country_b.in_(codes),  # type: ignore[union-attr]
+        Milestone.title.icontains(needle, autoescape=True),  # type: ignore[union-attr]  # SQLModel: a column at class level
+        Milestone.description.icontains(needle, autoescape=True),  # type: ignore[union-attr]  # SQLModel: a column at class level
+        Milestone.source.icontains(needle, autoescape=True),  # type: ignore[union-attr]  # SQLModel: a column at class level
+        Milestone.country_a.in_(codes),  # type: ignore[attr-defined]  # SQLModel: a column at class level
+        Milestone.country_b.in_(codes),  # type: ignore[union-attr]  # SQLModel: a column at class level
     )
 
 
@@ -83,9 +83,9 @@ def milestones_query(
     kinds: Iterable[str] | None = None,
     q: str | None = None,
 ) -> SelectOfScalar[Milestone]:
-    stmt = select(Milestone).where(Milestone.deleted_at.is_(None), *involving(country, pair))  # type: ignore[union-attr]
+    stmt = select(Milestone).where(Milestone.deleted_at.is_(None), *involving(country, pair))  # type: ignore[union-attr]  # SQLModel: a column at class level
     if kinds is not None:
-        stmt = stmt.where(Milestone.kind.in_(sorted(kinds)))  # type: ignore[attr-defined]
+        stmt = stmt.where(Milestone.kind.in_(sorted(kinds)))  # type: ignore[attr-defined]  # SQLModel: a column at class level
     if q and q.strip():
         stmt = stmt.where(text_match(q))
     return stmt
@@ -123,11 +123,11 @@ def _year_selects(
     m, d = Milestone.month, Milestone.day
     where = [
         Milestone.date < dt.date(year, 1, 1),
-        Milestone.deleted_at.is_(None),  # type: ignore[union-attr]
+        Milestone.deleted_at.is_(None),  # type: ignore[union-attr]  # SQLModel: a column at class level
         *involving(country, pair),
     ]
     if kinds is not None:
-        where.append(Milestone.kind.in_(sorted(kinds)))  # type: ignore[attr-defined]
+        where.append(Milestone.kind.in_(sorted(kinds)))  # type: ignore[attr-defined]  # SQLModel: a column at class level
     if jubilee_only:
         where.append((year - sa.extract("year", Milestone.date)) % 5 == 0)
     this_year = sa.literal(year, sa.Integer).label("year")
@@ -140,23 +140,23 @@ def _year_selects(
         ).where(*where)  # fmt: skip
 
     day_key = sa.case((sa.and_(m == 2, d == 29), 28), else_=d) if common else d
-    in_days: sa.ColumnElement[bool] = d.is_not(None)  # type: ignore[union-attr]
+    in_days: sa.ColumnElement[bool] = d.is_not(None)  # type: ignore[union-attr]  # SQLModel: a column at class level
     if (a, b) != ((1, 1), (12, 31)):
         # Row values compare by their first differing member, so (4, NULL) is between (3, 1)
         # and (5, 1): the day test keeps month-precision origins out.
         in_days = sa.and_(in_days, sa.tuple_(m, d).between(sa.tuple_(*a), sa.tuple_(*b)))
     if dated_only:
         return [keys(m, day_key, zero).where(in_days)]
-    in_months = sa.and_(d.is_(None), m.between(a[0], b[0]))  # type: ignore[union-attr]
+    in_months = sa.and_(d.is_(None), m.between(a[0], b[0]))  # type: ignore[union-attr]  # SQLModel: a column at class level
     if country or pair:
         # A country's or a pair's milestones are few, and found once by their own index.
-        undated = sa.case((d.is_(None), 1), else_=0)  # type: ignore[union-attr]
+        undated = sa.case((d.is_(None), 1), else_=0)  # type: ignore[union-attr]  # SQLModel: a column at class level
         either = keys(sa.func.coalesce(m, 1), sa.func.coalesce(day_key, 1), undated)
-        return [either.where(sa.or_(in_days, in_months, m.is_(None)))]  # type: ignore[union-attr]
+        return [either.where(sa.or_(in_days, in_months, m.is_(None)))]  # type: ignore[union-attr]  # SQLModel: a column at class level
     return [
         keys(m, day_key, zero).where(in_days),
         keys(m, one, one).where(in_months),
-        keys(one, one, one).where(m.is_(None)),  # type: ignore[union-attr]
+        keys(one, one, one).where(m.is_(None)),  # type: ignore[union-attr]  # SQLModel: a column at class level
     ]
 
 
@@ -229,15 +229,15 @@ def count_anniversaries(
             select(origin, sa.func.count())
             .where(
                 Milestone.date < dt.date(whole[-1], 1, 1),
-                Milestone.deleted_at.is_(None),  # type: ignore[union-attr]
+                Milestone.deleted_at.is_(None),  # type: ignore[union-attr]  # SQLModel: a column at class level
                 *involving(country, pair),
             )
             .group_by(origin)
         )
         if kinds is not None:
-            stmt = stmt.where(Milestone.kind.in_(sorted(kinds)))  # type: ignore[attr-defined]
+            stmt = stmt.where(Milestone.kind.in_(sorted(kinds)))  # type: ignore[attr-defined]  # SQLModel: a column at class level
         if dated_only:
-            stmt = stmt.where(Milestone.day.is_not(None))  # type: ignore[union-attr]
+            stmt = stmt.where(Milestone.day.is_not(None))  # type: ignore[union-attr]  # SQLModel: a column at class level
         histogram = session.execute(stmt).all()
         for y in whole:
             total += sum(
@@ -285,7 +285,7 @@ def load_anniversaries(
     ids = list({milestone_id for milestone_id, _ in keys})
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
-        by_id |= {m.id: m for m in session.exec(select(Milestone).where(Milestone.id.in_(chunk)))}  # type: ignore[attr-defined]
+        by_id |= {m.id: m for m in session.exec(select(Milestone).where(Milestone.id.in_(chunk)))}  # type: ignore[attr-defined]  # SQLModel: a column at class level
     result = []
     for milestone_id, year in keys:
         first = max(start, dt.date(year, 1, 1))
@@ -325,10 +325,10 @@ def event_text_match(q: str) -> sa.ColumnElement[bool]:
     codes = [c.code for c in country_data.all_countries() if needle in c.name.casefold()]
     columns = (Event.title, Event.description, Event.venue, Event.city)
     return sa.or_(
-        *(col.icontains(needle, autoescape=True) for col in columns),  # type: ignore[union-attr]
+        *(col.icontains(needle, autoescape=True) for col in columns),  # type: ignore[union-attr]  # SQLModel: a column at class level
         sa.cast(Event.organizers, sa.Text).icontains(needle, autoescape=True),
-        Event.country_a.in_(codes),  # type: ignore[attr-defined]
-        Event.country_b.in_(codes),  # type: ignore[union-attr]
+        Event.country_a.in_(codes),  # type: ignore[attr-defined]  # SQLModel: a column at class level
+        Event.country_b.in_(codes),  # type: ignore[union-attr]  # SQLModel: a column at class level
     )
 
 
@@ -342,16 +342,16 @@ def events_query(
 ) -> SelectOfScalar[Event]:
     """Events of a country or pair that overlap ``start``..``end``, in start order; deleted
     events never, private ones only where the caller adds ``visible_events``."""
-    stmt = select(Event).where(Event.deleted_at.is_(None), *involving(country, pair, Event))  # type: ignore[union-attr]
+    stmt = select(Event).where(Event.deleted_at.is_(None), *involving(country, pair, Event))  # type: ignore[union-attr]  # SQLModel: a column at class level
     if kinds is not None:
-        stmt = stmt.where(Event.kind.in_(sorted(kinds)))  # type: ignore[attr-defined]
+        stmt = stmt.where(Event.kind.in_(sorted(kinds)))  # type: ignore[attr-defined]  # SQLModel: a column at class level
     if start is not None:
         stmt = stmt.where(Event.end_date >= start)
     if end is not None:
         stmt = stmt.where(Event.start_date <= end)
     # All-day events (no ``starts_at``) first on their day. Explicit, because SQLite sorts
     # NULLs first and PostgreSQL last.
-    return stmt.order_by(Event.start_date, Event.starts_at.nulls_first(), Event.id)  # type: ignore[union-attr]
+    return stmt.order_by(Event.start_date, Event.starts_at.nulls_first(), Event.id)  # type: ignore[union-attr]  # SQLModel: a column at class level
 
 
 def visible_events(key: ApiKey | None) -> sa.ColumnElement[bool]:
@@ -374,8 +374,8 @@ def private_events_of(countries: tuple[str, ...] | None) -> sa.ColumnElement[boo
     return sa.or_(
         public,
         sa.and_(
-            Event.country_a.in_(own),  # type: ignore[attr-defined]
-            sa.or_(Event.country_b.is_(None), Event.country_b.in_(own)),  # type: ignore[union-attr]
+            Event.country_a.in_(own),  # type: ignore[attr-defined]  # SQLModel: a column at class level
+            sa.or_(Event.country_b.is_(None), Event.country_b.in_(own)),  # type: ignore[union-attr]  # SQLModel: a column at class level
         ),
     )
 
@@ -390,8 +390,8 @@ def celebrating_events(
     rows = session.exec(
         select(Event)
         .where(
-            Event.milestone_id.in_({k[0] for k in keys}),  # type: ignore[union-attr]
-            Event.deleted_at.is_(None),  # type: ignore[union-attr]
+            Event.milestone_id.in_({k[0] for k in keys}),  # type: ignore[union-attr]  # SQLModel: a column at class level
+            Event.deleted_at.is_(None),  # type: ignore[union-attr]  # SQLModel: a column at class level
             visible_events(viewer),
         )
         .order_by(Event.start_date, Event.id)

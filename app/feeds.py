@@ -264,7 +264,7 @@ def render(
         nearest = sorted(range(len(items)), key=lambda i: (abs((items[i][0] - today).days), i))
         items = [items[i] for i in sorted(nearest[: cap - 1])]
         stamp = max(
-            (getattr(obj, "updated_at", None) or obj.milestone.updated_at for _, obj in items),  # type: ignore[attr-defined]
+            (getattr(obj, "updated_at", None) or obj.milestone.updated_at for _, obj in items),  # type: ignore[attr-defined]  # not an Event: an Anniversary
             default=dt.datetime(2000, 1, 1, tzinfo=dt.UTC),
         )
         components.append(truncation_notice(feed, len(items), total, today, stamp))
@@ -283,11 +283,11 @@ def render(
                 piece = event_vevent(obj, base, celebrated)
                 PIECES.put(key, piece)
         else:
-            m = obj.milestone  # type: ignore[attr-defined]
-            key = (m.id, m.revision, m.updated_at, obj.year, base)  # type: ignore[attr-defined]
+            m = obj.milestone  # type: ignore[attr-defined]  # obj is an Anniversary here
+            key = (m.id, m.revision, m.updated_at, obj.year, base)  # type: ignore[attr-defined]  # obj is an Anniversary here
             piece = PIECES.get(key)
             if piece is None:
-                piece = anniversary_event(obj, base)  # type: ignore[arg-type]
+                piece = anniversary_event(obj, base)  # type: ignore[arg-type]  # obj is an Anniversary here
                 PIECES.put(key, piece)
         components.append(piece)
     first, last = years or (today.year, today.year)

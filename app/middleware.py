@@ -204,7 +204,7 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
-JsonFormatter.converter = time.gmtime  # type: ignore[assignment]
+JsonFormatter.converter = time.gmtime
 
 
 def configure_logging(level: str, fmt: str) -> None:
@@ -221,4 +221,4 @@ def configure_logging(level: str, fmt: str) -> None:
     )
     root.addHandler(handler)
     root.setLevel(level.upper())
-    root._diplocal_configured = True  # type: ignore[attr-defined]
+    root._diplocal_configured = True  # type: ignore[attr-defined]  # a marker attribute on the root logger

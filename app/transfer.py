@@ -218,7 +218,7 @@ def export(
     session: Session, out: IO[str], fmt: Format = "json", progress: Progress | None = None
 ) -> Exported:
     """Every milestone and, in JSON, every event (but deleted ones), in date order."""
-    live = select(Milestone).where(Milestone.deleted_at.is_(None))  # type: ignore[union-attr]
+    live = select(Milestone).where(Milestone.deleted_at.is_(None))  # type: ignore[union-attr]  # SQLModel: a column at class level
     total = session.exec(select(func.count()).select_from(live.subquery())).one()
     exported = Exported()
     events = None
@@ -303,7 +303,7 @@ def _item_offsets(text: str) -> dict[str, list[int]]:
     decoder = json.JSONDecoder()
 
     def ws(pos: int) -> int:
-        return _WS.match(text, pos).end()  # type: ignore[union-attr]
+        return _WS.match(text, pos).end()  # type: ignore[union-attr]  # the pattern matches the empty string
 
     def array(pos: int) -> list[int]:
         offsets, pos = [], ws(pos + 1)
@@ -497,7 +497,7 @@ def apply(
             counts = Counts(report.created, report.updated, report.unchanged)
             progress.update(**counts.progress("milestones"))
     if new:
-        session.exec(sa.insert(Milestone), params=new)  # type: ignore[call-overload]
+        session.exec(sa.insert(Milestone), params=new)  # type: ignore[call-overload]  # SQLModel's exec is typed for select()
     if touched:
         bump_feed_versions(session, *touched)
     if actor is not None:

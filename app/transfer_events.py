@@ -93,8 +93,8 @@ def row_of(e: Event, *, linked: bool = True) -> dict[str, Any]:
         "countries": e.countries,
         "start_date": e.start_date.isoformat() if e.all_day else None,
         "end_date": e.end_date.isoformat() if e.all_day else None,
-        "starts_at": None if e.all_day else e.starts_at.isoformat(),  # type: ignore[union-attr]
-        "ends_at": None if e.all_day else e.ends_at.isoformat(),  # type: ignore[union-attr]
+        "starts_at": None if e.all_day else e.starts_at.isoformat(),  # type: ignore[union-attr]  # a timed event has both times
+        "ends_at": None if e.all_day else e.ends_at.isoformat(),  # type: ignore[union-attr]  # a timed event has both times
         "timezone": e.timezone,
         "mode": e.mode,
         "venue": e.venue,
@@ -111,8 +111,8 @@ def row_of(e: Event, *, linked: bool = True) -> dict[str, Any]:
     }
 
 
-_LIVE = Event.deleted_at.is_(None)  # type: ignore[union-attr]
-_DELETED_MILESTONES = select(Milestone.id).where(Milestone.deleted_at.is_not(None))  # type: ignore[union-attr]
+_LIVE = Event.deleted_at.is_(None)  # type: ignore[union-attr]  # SQLModel: a column at class level
+_DELETED_MILESTONES = select(Milestone.id).where(Milestone.deleted_at.is_not(None))  # type: ignore[union-attr]  # SQLModel: a column at class level
 
 
 def export_rows(session: Session) -> Iterator[dict[str, Any]]:
@@ -138,7 +138,7 @@ def count_unlinked(session: Session) -> int:
         .select_from(Event)
         .where(
             _LIVE,
-            Event.milestone_id.in_(_DELETED_MILESTONES),  # type: ignore[union-attr]
+            Event.milestone_id.in_(_DELETED_MILESTONES),  # type: ignore[union-attr]  # SQLModel: a column at class level
         )
     )
     return session.exec(stmt).one()
@@ -171,7 +171,7 @@ def validate(
         if problem:
             errors.append(RowError(line, *problem))
             continue
-        uid_lines[rec.uid] = line  # type: ignore[index]
+        uid_lines[rec.uid] = line  # type: ignore[index]  # uid set: the record was validated
         good.append((line, rec))
     return good, errors
 
@@ -191,7 +191,7 @@ def _uid_problem(
     rec: EventRecord, holders: dict[str, Event], uid_lines: dict[str, int]
 ) -> tuple[str, str] | None:
     """A UID names one event: in the database, and in the file."""
-    holder = holders.get(rec.uid)  # type: ignore[arg-type]
+    holder = holders.get(rec.uid)  # type: ignore[arg-type]  # uid set: the record was validated
     if holder is not None and holder.id != rec.id:
         deleted = " (deleted)" if holder.deleted_at is not None else ""
         return "uid", f"event {holder.id}{deleted} has this uid already"
@@ -240,7 +240,7 @@ def apply(
     changes: list[dict[str, Any]] = []  # for the audit trail
     now = utcnow()
     for _line, rec in rows:
-        event = stored.get(rec.id)  # type: ignore[arg-type]
+        event = stored.get(rec.id)  # type: ignore[arg-type]  # id set: the record was validated
         if event is None:
             event = Event(id=rec.id, uid=rec.uid, **rec.fields(), **new_history(rec, now))
             session.add(event)

@@ -178,10 +178,10 @@ def free_port() -> int:
 def unreachable_url(folder: Path) -> str:
     """A database URL on the suite's engine where no database can be reached."""
     if ON_POSTGRESQL:
-        url = sa.make_url(SERVER_URL)  # type: ignore[arg-type]
+        url = sa.make_url(SERVER_URL)  # type: ignore[arg-type]  # set when ON_POSTGRESQL
         return url.set(host="127.0.0.1", port=free_port()).render_as_string(hide_password=False)
     return f"sqlite:///{folder / 'missing' / 'x.db'}"
 
 
 def open_databases(folder: Path) -> Databases:
-    return PostgresDatabases(SERVER_URL) if ON_POSTGRESQL else SqliteDatabases(folder)  # type: ignore[arg-type]
+    return PostgresDatabases(SERVER_URL) if ON_POSTGRESQL else SqliteDatabases(folder)  # type: ignore[arg-type]  # set when ON_POSTGRESQL

@@ -31,8 +31,8 @@ def list_countries(
         stmt = stmt.where(
             sa.or_(
                 Country.code == needle.upper(),
-                Country.name.icontains(needle, autoescape=True),  # type: ignore[attr-defined]
-                Country.official_name.icontains(needle, autoescape=True),  # type: ignore[union-attr]
+                Country.name.icontains(needle, autoescape=True),  # type: ignore[attr-defined]  # SQLModel: a column at class level
+                Country.official_name.icontains(needle, autoescape=True),  # type: ignore[union-attr]  # SQLModel: a column at class level
             )
         )
     if former is not None:

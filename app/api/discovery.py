@@ -59,8 +59,8 @@ def list_feeds(
             select(Milestone.country_a, Milestone.country_b)
             .where(
                 *crud.involving(country=code),
-                Milestone.country_b.is_not(None),  # type: ignore[union-attr]
-                Milestone.deleted_at.is_(None),  # type: ignore[union-attr]
+                Milestone.country_b.is_not(None),  # type: ignore[union-attr]  # SQLModel: a column at class level
+                Milestone.deleted_at.is_(None),  # type: ignore[union-attr]  # SQLModel: a column at class level
             )
             .distinct()
         ).all()

@@ -241,7 +241,7 @@ def _store_imported(
                             "errors": item.errors})  # fmt: skip
             continue
         if existing is None:
-            event = new_event(body.fields(), uid=item.uid)  # type: ignore[union-attr]
+            event = new_event(body.fields(), uid=item.uid)  # type: ignore[union-attr]  # body is set for a valid item
             session.add(event)
             crud.bump_event_feeds(session, event)
             change.record(session, "create", "event", event.id, after=snapshot(event))
@@ -249,7 +249,7 @@ def _store_imported(
         else:
             event = existing
             before = snapshot(event)
-            changed = save(session, event, body.fields())  # type: ignore[union-attr]
+            changed = save(session, event, body.fields())  # type: ignore[union-attr]  # body is set for a valid item
             if changed:
                 change.record(session, "update", "event", event.id, before, snapshot(event))
             outcome = "updated" if changed else "unchanged"

@@ -197,8 +197,8 @@ def build_entry(
         if ids:
             rows = session.exec(
                 select(Milestone).where(
-                    Milestone.id.in_(ids),  # type: ignore[attr-defined]
-                    Milestone.deleted_at.is_(None),  # type: ignore[union-attr]
+                    Milestone.id.in_(ids),  # type: ignore[attr-defined]  # SQLModel: a column at class level
+                    Milestone.deleted_at.is_(None),  # type: ignore[union-attr]  # SQLModel: a column at class level
                 )
             )
             milestones = {m.id: m for m in rows}

@@ -207,9 +207,9 @@ class EventCreate(EventBase):
                         name,
                         "required: an event has start_date, or starts_at, ends_at and timezone",
                     )
-            zone = zoneinfo.ZoneInfo(self.timezone)  # type: ignore[arg-type]
-            self.starts_at = _wall_time(self.starts_at, zone, "starts_at")  # type: ignore[arg-type]
-            self.ends_at = _wall_time(self.ends_at, zone, "ends_at")  # type: ignore[arg-type]
+            zone = zoneinfo.ZoneInfo(self.timezone)  # type: ignore[arg-type]  # set: checked by the validator above
+            self.starts_at = _wall_time(self.starts_at, zone, "starts_at")  # type: ignore[arg-type]  # set: checked by the validator above
+            self.ends_at = _wall_time(self.ends_at, zone, "ends_at")  # type: ignore[arg-type]  # set: checked by the validator above
             start = self.starts_at.replace(tzinfo=zone)
             end = self.ends_at.replace(tzinfo=zone)
             if end <= start:
@@ -222,7 +222,7 @@ class EventCreate(EventBase):
 
     @property
     def first_day(self) -> dt.date:
-        return self.start_date or self.starts_at.date()  # type: ignore[union-attr]
+        return self.start_date or self.starts_at.date()  # type: ignore[union-attr]  # not all-day: starts_at is set
 
     def fields(self) -> dict[str, Any]:
         """The table columns this input sets."""
@@ -233,8 +233,8 @@ class EventCreate(EventBase):
             "kind": self.kind.value,
             "country_a": self.countries[0],
             "country_b": self.countries[1] if len(self.countries) == 2 else None,
-            "start_date": self.start_date if all_day else self.starts_at.date(),  # type: ignore[union-attr]
-            "end_date": self.end_date if all_day else self.ends_at.date(),  # type: ignore[union-attr]
+            "start_date": self.start_date if all_day else self.starts_at.date(),  # type: ignore[union-attr]  # a timed event has both times
+            "end_date": self.end_date if all_day else self.ends_at.date(),  # type: ignore[union-attr]  # a timed event has both times
             "starts_at": None if all_day else self.starts_at,
             "ends_at": None if all_day else self.ends_at,
             "timezone": None if all_day else self.timezone,
@@ -268,7 +268,7 @@ class EventUpdate(EventBase):
 
     model_config = ConfigDict(extra="forbid")
 
-    title: Line | None = Field(default=None, max_length=TITLE_MAX)  # type: ignore[assignment]
+    title: Line | None = Field(default=None, max_length=TITLE_MAX)  # type: ignore[assignment]  # narrows the base's type
     kind: EventKind | None = None
     countries: list[str] | None = None
     start_date: dt.date | None = None
@@ -350,6 +350,6 @@ class EventPublic(SQLModel):
             data.update(starts_at=None, ends_at=None, timezone=None)
         else:
             data.update(start_date=None, end_date=None)
-            data["starts_at"] = self.starts_at.replace(tzinfo=None).isoformat()  # type: ignore[union-attr]
-            data["ends_at"] = self.ends_at.replace(tzinfo=None).isoformat()  # type: ignore[union-attr]
+            data["starts_at"] = self.starts_at.replace(tzinfo=None).isoformat()  # type: ignore[union-attr]  # a timed event has both times
+            data["ends_at"] = self.ends_at.replace(tzinfo=None).isoformat()  # type: ignore[union-attr]  # a timed event has both times
         return data
