@@ -136,7 +136,7 @@ def viewer_key(
     header = request.headers.get("authorization")
     if not header:
         return None
-    scheme, _, secret = header.partition(" ")
+    scheme, _space, secret = header.partition(" ")
     key = find_key(session, secret.strip()) if scheme.lower() == "bearer" else None
     if key is None:
         raise _unauthorized("The API key is not valid or has been revoked.")

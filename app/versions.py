@@ -87,7 +87,8 @@ class FeedVersions:
             return conn  # an in-memory database exists only on the pool's one connection
         conn.detach()  # ours alone: the pool neither counts it nor hands it out
         if self._engine.dialect.name == "postgresql":
-            conn.dbapi_connection.autocommit = True  # no transaction left open between reads
+            # No transaction left open between reads.
+            conn.dbapi_connection.autocommit = True  # type: ignore[union-attr]  # checked out: set
         return conn
 
     def _discard(self) -> None:
