@@ -58,7 +58,7 @@ def record_many(session: Session, actor: Actor, changes: list[dict[str, Any]]) -
          "after": None, **c, "entity_id": str(c["entity_id"])}
         for c in changes
     ]  # fmt: skip
-    session.exec(sa.insert(AuditEntry), params=rows)  # type: ignore[call-overload]
+    session.exec(sa.insert(AuditEntry), params=rows)
 
 
 def entries(
@@ -77,4 +77,4 @@ def entries(
         stmt = stmt.where(AuditEntry.at >= since)
     if actor:
         stmt = stmt.where(AuditEntry.actor == actor)
-    return stmt.order_by(AuditEntry.at, AuditEntry.id)  # type: ignore[arg-type]
+    return stmt.order_by(AuditEntry.at, AuditEntry.id)  # type: ignore[arg-type]  # SQLModel: a column at class level

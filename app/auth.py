@@ -61,7 +61,7 @@ def find_key(session: Session, secret: str) -> ApiKey | None:
 
 def revoke_key(session: Session, name: str, actor: str = "cli") -> bool:
     key = session.exec(
-        select(ApiKey).where(ApiKey.name == name, ApiKey.revoked_at.is_(None))  # type: ignore[union-attr]
+        select(ApiKey).where(ApiKey.name == name, ApiKey.revoked_at.is_(None))  # type: ignore[union-attr]  # SQLModel: a column at class level
     ).first()
     if key is None:
         return False
@@ -136,7 +136,7 @@ def viewer_key(
     header = request.headers.get("authorization")
     if not header:
         return None
-    scheme, _, secret = header.partition(" ")
+    scheme, _space, secret = header.partition(" ")
     key = find_key(session, secret.strip()) if scheme.lower() == "bearer" else None
     if key is None:
         raise _unauthorized("The API key is not valid or has been revoked.")

@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.config import Settings, get_settings
 
@@ -140,7 +140,7 @@ def cmd_keys_list(args: argparse.Namespace) -> int:
     from app.models import ApiKey
 
     with Session(_engine()) as session:
-        keys = session.exec(select(ApiKey).order_by(ApiKey.created_at)).all()
+        keys = session.exec(select(ApiKey).order_by(col(ApiKey.created_at))).all()
     print(f"{'NAME':24} {'SCOPE':8} {'COUNTRIES':16} {'CREATED':20} STATUS")
     for k in keys:
         status = f"revoked {k.revoked_at:%Y-%m-%d %H:%M}" if k.revoked_at else "active"
@@ -216,7 +216,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     from app.progress import Progress
 
     to_file = args.file not in (None, "-")
-    fmt = args.format or ("csv" if to_file and args.file.lower().endswith(".csv") else "json")
+    fmt: transfer.Format = args.format or (
+        "csv" if to_file and args.file.lower().endswith(".csv") else "json"
+    )
     with Session(_engine()) as session, Progress("export") as progress:
         if not to_file:
             exported = transfer.export(session, sys.stdout, fmt, progress)

@@ -75,7 +75,7 @@ def create_db_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": sqlite_busy_timeout_ms / 1000},
             json_serializer=_json,
-            **({} if in_memory else pool),  # type: ignore[arg-type]
+            **({} if in_memory else pool),
         )
 
         @sa.event.listens_for(engine, "connect")
@@ -108,7 +108,7 @@ def create_db_engine(
         pool_pre_ping=True,
         connect_args=connect_args,
         json_serializer=_json,
-        **pool,  # type: ignore[arg-type]
+        **pool,
     )
 
 

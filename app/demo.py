@@ -190,7 +190,8 @@ def insert(
     with Session(engine) as session:
         if engine.dialect.name == "sqlite":  # the indexes outgrow the default 2 MB page cache
             session.connection().exec_driver_sql("PRAGMA cache_size=-65536")
-        for table, rows in ((Milestone.__table__, milestones), (Event.__table__, events)):
+        tables = (Milestone.__table__, Event.__table__)  # type: ignore[attr-defined]  # SQLModel adds it
+        for table, rows in zip(tables, (milestones, events), strict=True):
             for start in range(0, len(rows), batch):
                 session.execute(sa.insert(table), rows[start : start + batch])
         bump_feed_versions(session, *(list(c) for c in sorted(touched)))

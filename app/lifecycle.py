@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from app.anniversaries import (
     Anniversary,
@@ -150,7 +150,7 @@ def celebrated(milestones: Iterable[S]) -> S | None:
     return next((m for m in steps if m.kind == ESTABLISHED), None)
 
 
-def _period(a: Anniversary) -> tuple[dt.date, dt.date]:
+def _period(a: Anniversary[Any]) -> tuple[dt.date, dt.date]:
     if a.date is not None:
         return a.date, a.date
     origin = a.milestone.date

@@ -21,7 +21,7 @@ access_log = logging.getLogger("diplocal.access")
 # uvicorn puts ANSI-coloured copies of its messages in ``extra={"color_message": ...}``.
 _NOT_FIELDS = frozenset(vars(logging.makeLogRecord({}))) | {"color_message", "message"}
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_quote = json.encoder.encode_basestring  # type: ignore[attr-defined]  # C-accelerated
+_quote = json.encoder.encode_basestring  # C-accelerated, not in the public API
 
 
 def _plain(value: object) -> object:

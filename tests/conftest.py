@@ -4,6 +4,8 @@ The suite runs on SQLite by default, and on PostgreSQL when ``DIPLOCAL_TEST_DATA
 names a server (see ``tests/databases.py``); CI runs it on both.
 """
 
+import logging
+import subprocess
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -11,8 +13,9 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app import cli
 from app.auth import create_key
-from app.config import Settings
+from app.config import Settings, get_settings
 from app.db import create_db_engine
 from app.main import create_app
 from app.models import Scope
@@ -33,11 +36,12 @@ def databases(tmp_path_factory) -> Iterator[Databases]:
 
 @pytest.fixture
 def make_database(databases) -> Iterator[Callable[..., str]]:
-    """Makes more databases for one test (``migrated=False``: empty); all dropped after it."""
+    """Makes more databases for one test (``migrated=False``: empty; ``seeded=True``: with the
+    bundled data set, loaded once per run); all dropped after it."""
     made: list[str] = []
 
-    def make(*, migrated: bool = True) -> str:
-        made.append(databases.create(migrated=migrated))
+    def make(*, migrated: bool = True, seeded: bool = False) -> str:
+        made.append(databases.create(migrated=migrated, seeded=seeded))
         return made[-1]
 
     yield make
@@ -84,3 +88,43 @@ def other_session(make_database) -> Iterator[Session]:
     with Session(engine) as s:
         yield s
     engine.dispose()
+
+
+CliRun = Callable[[list[str], str], "subprocess.CompletedProcess[str]"]
+
+
+@pytest.fixture
+def diplocal(monkeypatch, capsys) -> Iterator[CliRun]:
+    """Runs ``diplocal ARGS`` on a database in this process, through ``cli.main(argv)``: what
+    the console script does, at a thirtieth of a subprocess's cost. Answers like
+    ``subprocess.run``: exit code, standard output and standard error (where the command's
+    own logging setup sends its log lines, as it does in a terminal)."""
+    root = logging.getLogger()
+    # Loggers main() tunes, put back after each command as a new process would find them.
+    tuned = [logging.getLogger(n) for n in ("alembic", "alembic.runtime.migration")]
+
+    def run(args: list[str], database_url: str) -> subprocess.CompletedProcess[str]:
+        monkeypatch.setenv("DIPLOCAL_DATABASE_URL", database_url)
+        get_settings.cache_clear()
+        capsys.readouterr()
+        # pytest's own log handlers would make main's logging.basicConfig a no-op; without
+        # them the command configures logging as a fresh process does, to (captured) stderr.
+        handlers, level = root.handlers[:], root.level
+        levels = [logger.level for logger in tuned]
+        root.handlers.clear()
+        try:
+            code = cli.main(args)
+        except SystemExit as exc:  # argparse: --help, or a usage error
+            code = exc.code if isinstance(exc.code, int) else 1
+        finally:
+            for handler in root.handlers:
+                handler.close()
+            root.handlers[:] = handlers
+            root.setLevel(level)
+            for logger, was in zip(tuned, levels, strict=True):
+                logger.setLevel(was)
+        out = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, out.out, out.err)
+
+    yield run
+    get_settings.cache_clear()

@@ -4,7 +4,9 @@
 Migrating takes a while, so a run migrates one template once and copies it for every test: a
 file copy on SQLite, ``CREATE DATABASE ... TEMPLATE`` on PostgreSQL (a copy of the template's
 files on the server: about 0.1 s, made in the background while the previous test runs, and
-dropped after the test).
+dropped after the test). Loading the bundled data set (960 milestones) takes longer still, so
+tests that need it copy a second template, migrated and seeded once per run the way
+``diplocal serve`` seeds a first database (``seed_report`` is what that seeding reported).
 """
 
 import functools
@@ -14,9 +16,12 @@ import shutil
 import socket
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
+from app.cli import prepare_database
+from app.config import Settings
 from app.migrate import upgrade
 
 SERVER_URL = os.environ.get("DIPLOCAL_TEST_DATABASE_URL") or None
@@ -35,6 +40,8 @@ class SqliteDatabases:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._template: Path | None = None
+        self._seeded: Path | None = None
+        self.seed_report: Any = None
         self._names = itertools.count()
 
     def _template_path(self) -> Path:
@@ -43,9 +50,19 @@ class SqliteDatabases:
             upgrade(f"sqlite:///{self._template}")
         return self._template
 
-    def create(self, *, migrated: bool = True) -> str:
+    def _seeded_path(self) -> Path:
+        if self._seeded is None:
+            path = self.folder / "seeded.db"
+            shutil.copyfile(self._template_path(), path)
+            self.seed_report = seed(f"sqlite:///{path}")
+            self._seeded = path
+        return self._seeded
+
+    def create(self, *, migrated: bool = True, seeded: bool = False) -> str:
         path = self.folder / f"test-{next(self._names)}.db"
-        if migrated:
+        if seeded:
+            shutil.copyfile(self._seeded_path(), path)
+        elif migrated:
             shutil.copyfile(self._template_path(), path)
         return f"sqlite:///{path}"
 
@@ -69,6 +86,8 @@ class PostgresDatabases:
         )
         self.prefix = f"diplocal_test_{os.getpid()}"
         self._template: str | None = None
+        self._seeded: str | None = None
+        self.seed_report: Any = None
         self._names = itertools.count()
         self._live: set[str] = set()
         self._background = ThreadPoolExecutor(max_workers=1)
@@ -95,16 +114,26 @@ class PostgresDatabases:
             upgrade(self.url_of(name))  # disposes its engine: a template must have no sessions
         return self._template
 
-    def _copy_template(self) -> str:
-        name = f"{self.prefix}_{next(self._names)}"
+    def _seeded_name(self) -> str:
+        if self._seeded is None:
+            name = self._copy_template(f"{self.prefix}_seeded")
+            self.seed_report = seed(self.url_of(name))  # disposes its engine, as upgrade does
+            self._seeded = name
+        return self._seeded
+
+    def _copy_template(self, name: str | None = None, template: str | None = None) -> str:
+        name = name or f"{self.prefix}_{next(self._names)}"
         # FILE_COPY copies the template's few files; the default WAL_LOG strategy writes
         # every page to the WAL, which is slower for small databases.
         strategy = " STRATEGY FILE_COPY" if self._version() >= 150000 else ""
-        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self._template}"{strategy}')
+        template = template or self._template_name()
+        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"{strategy}')
         return name
 
-    def create(self, *, migrated: bool = True) -> str:
-        if migrated:
+    def create(self, *, migrated: bool = True, seeded: bool = False) -> str:
+        if seeded:
+            name = self._copy_template(template=self._seeded_name())
+        elif migrated:
             self._template_name()
             name = self._next.result() if self._next else self._copy_template()
             # The next test's database is copied on the server while this test runs.
@@ -124,12 +153,20 @@ class PostgresDatabases:
         if self._next is not None:
             self._live.add(self._next.result())
         self._background.shutdown()
-        for name in [*self._live, *([self._template] if self._template else [])]:
+        templates = [t for t in (self._seeded, self._template) if t]
+        for name in [*self._live, *templates]:
             self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         self.admin.dispose()
 
 
 Databases = SqliteDatabases | PostgresDatabases
+
+
+def seed(url: str) -> Any:
+    """Seeds a migrated, empty database as ``diplocal serve`` does on a first run."""
+    report = prepare_database(Settings(database_url=url, seed=True))
+    assert report is not None, "the template held milestones already"
+    return report
 
 
 def free_port() -> int:
@@ -141,10 +178,10 @@ def free_port() -> int:
 def unreachable_url(folder: Path) -> str:
     """A database URL on the suite's engine where no database can be reached."""
     if ON_POSTGRESQL:
-        url = sa.make_url(SERVER_URL)  # type: ignore[arg-type]
+        url = sa.make_url(SERVER_URL)  # type: ignore[arg-type]  # set when ON_POSTGRESQL
         return url.set(host="127.0.0.1", port=free_port()).render_as_string(hide_password=False)
     return f"sqlite:///{folder / 'missing' / 'x.db'}"
 
 
 def open_databases(folder: Path) -> Databases:
-    return PostgresDatabases(SERVER_URL) if ON_POSTGRESQL else SqliteDatabases(folder)  # type: ignore[arg-type]
+    return PostgresDatabases(SERVER_URL) if ON_POSTGRESQL else SqliteDatabases(folder)  # type: ignore[arg-type]  # set when ON_POSTGRESQL

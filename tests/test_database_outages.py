@@ -103,7 +103,7 @@ def test_a_statement_slower_than_the_timeout_is_cancelled(impatient):
     client, _ = impatient
     started = time.monotonic()
     with pytest.raises(sa.exc.OperationalError), Session(client.app.state.engine) as s:
-        s.exec(sa.text("SELECT pg_sleep(5)"))  # type: ignore[call-overload]
+        s.exec(sa.text("SELECT pg_sleep(5)"))  # type: ignore[call-overload]  # SQLModel's exec is typed for select()
     assert time.monotonic() - started < TIMEOUT + 2
 
 
@@ -133,7 +133,7 @@ def test_a_connection_lost_after_the_work_is_done_does_not_cut_the_client_off(cl
 
     @client.app.get("/cut-off")
     def cut_off(session: SessionDep):
-        pid = session.exec(sa.text("SELECT pg_backend_pid()")).scalar_one()  # type: ignore[call-overload]
+        pid = session.exec(sa.text("SELECT pg_backend_pid()")).scalar_one()  # type: ignore[call-overload]  # SQLModel's exec is typed for select()
         with killer.connect() as conn:
             conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
         return {"done": True}

@@ -15,7 +15,6 @@ from app.models import (
     anniversary_problem,
     format_partial_date,
 )
-from tests.test_cli import run
 
 
 def test_demo_rows_are_what_the_api_would_store():
@@ -35,9 +34,9 @@ def test_demo_rows_are_what_the_api_would_store():
     assert demo.milestone_rows(random.Random(7), 500) == rows  # same seed, same rows
 
 
-def test_demo_data_command_fills_an_empty_database_and_bumps_its_feeds(tmp_path):
+def test_demo_data_command_fills_an_empty_database_and_bumps_its_feeds(diplocal, tmp_path):
     url = f"sqlite:///{tmp_path / 'demo.db'}"
-    out = run(["demo-data", "--milestones", "300", "--events", "40"], url)
+    out = diplocal(["demo-data", "--milestones", "300", "--events", "40"], url)
     assert out.returncode == 0, out.stderr
     assert "added 300 milestones and 40 events" in out.stdout
     from app.db import create_db_engine
@@ -46,9 +45,11 @@ def test_demo_data_command_fills_an_empty_database_and_bumps_its_feeds(tmp_path)
         assert session.exec(select(func.count()).select_from(Milestone)).one() == 300
         assert session.exec(select(func.count()).select_from(Event)).one() == 40
         assert session.get(FeedVersion, "all").version == 1
-    again = run(["demo-data", "--milestones", "10"], url)
+    again = diplocal(["demo-data", "--milestones", "10"], url)
     assert again.returncode == 1 and "holds 300 milestones" in again.stderr
-    assert run(["demo-data", "--milestones", "10", "--add", "--seed", "2"], url).returncode == 0
+    assert (
+        diplocal(["demo-data", "--milestones", "10", "--add", "--seed", "2"], url).returncode == 0
+    )
 
 
 def test_demo_events_are_valid_and_appear_in_feeds(client, session):

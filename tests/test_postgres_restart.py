@@ -53,7 +53,7 @@ class Seen:
             status = r.status_code if r is not None else 0
             self.answers.append((what, started, time.monotonic() - started, status, r))
             if what == "write" and status == 201:
-                self.acknowledged.append(r.json()["id"])  # type: ignore[union-attr]
+                self.acknowledged.append(r.json()["id"])  # type: ignore[union-attr]  # status 201: r is a response
 
     def statuses(self, what: str, since: float = 0, until: float = float("inf")) -> list[int]:
         with self.lock:

@@ -16,10 +16,16 @@ WIKIPEDIA = "https://en.wikipedia.org/wiki/List_of_national_independence_days"
 
 
 @pytest.fixture
-def seeded(session) -> transfer.Report:
-    report = transfer.seed(session)
-    session.commit()
-    return report
+def database_url(make_database) -> str:
+    """The app of every test here starts from the bundled data set."""
+    return make_database(seeded=True)
+
+
+@pytest.fixture
+def seeded(database_url, databases) -> transfer.Report:
+    """What seeding reported: the data set is loaded once per run into a template database,
+    which each test's database copies (``tests/databases.py``)."""
+    return databases.seed_report
 
 
 def count(session: Session) -> int:
@@ -181,11 +187,13 @@ def milestones_in(url: str) -> int:
         engine.dispose()
 
 
-def test_serve_seeds_an_empty_database_once(fresh_url):
-    report = prepare_database(Settings(database_url=fresh_url))
+def test_serve_seeds_an_empty_database_once(databases, make_database):
+    # The run's seeded template is prepare_database's work on an empty, migrated database.
+    url = make_database(seeded=True)
+    report = databases.seed_report
     assert report is not None and report.milestones.created == len(SEED_ROWS)
-    assert prepare_database(Settings(database_url=fresh_url)) is None
-    assert milestones_in(fresh_url) == len(SEED_ROWS)
+    assert prepare_database(Settings(database_url=url)) is None
+    assert milestones_in(url) == len(SEED_ROWS)
 
 
 def test_serve_leaves_a_database_with_milestones_alone(fresh_url):

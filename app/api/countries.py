@@ -1,8 +1,8 @@
-from typing import Annotated
+from typing import Annotated, Any
 
 import sqlalchemy as sa
 from fastapi import APIRouter, HTTPException, Query
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from app.api.deps import PagingDep
 from app.db import SessionDep
@@ -24,15 +24,15 @@ def list_countries(
 ):
     """Countries and former states by code; `q` searches names and codes (an exact code first)."""
     stmt = select(Country)
-    order = [Country.code]
+    order: list[Any] = [col(Country.code)]
     if q and q.strip():
         needle = q.strip()
-        order.insert(0, sa.case((Country.code == needle.upper(), 0), else_=1))
+        order.insert(0, sa.case((col(Country.code) == needle.upper(), 0), else_=1))
         stmt = stmt.where(
             sa.or_(
-                Country.code == needle.upper(),
-                Country.name.icontains(needle, autoescape=True),  # type: ignore[attr-defined]
-                Country.official_name.icontains(needle, autoescape=True),  # type: ignore[union-attr]
+                col(Country.code) == needle.upper(),
+                Country.name.icontains(needle, autoescape=True),  # type: ignore[attr-defined]  # SQLModel: a column at class level
+                Country.official_name.icontains(needle, autoescape=True),  # type: ignore[union-attr]  # SQLModel: a column at class level
             )
         )
     if former is not None:

@@ -97,7 +97,7 @@ def create_feed_token(
 def list_feed_tokens(session: SessionDep, key: KeyDep, paging: PagingDep):
     """Live feed tokens: an admin sees all, other keys those they created. Never the secrets;
     revoked tokens are in the audit trail."""
-    stmt = select(FeedToken).where(FeedToken.revoked_at.is_(None))  # type: ignore[union-attr]
+    stmt = select(FeedToken).where(FeedToken.revoked_at.is_(None))  # type: ignore[union-attr]  # SQLModel: a column at class level
     if key.scope != Scope.admin:
         stmt = stmt.where(FeedToken.created_by == key.name)
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()

@@ -10,6 +10,7 @@ from functools import lru_cache
 from sqlmodel import Session, select
 
 from app import queries
+from app.anniversaries import Anniversary
 from app.feeds import render
 from app.feeds.cache import Entry
 from app.feeds.catalogue import Feed
@@ -83,7 +84,7 @@ def _nearest(
     session: Session, q: FeedQuery, day: dt.date, n: int, where: AnniversaryFilter,
     *, after: bool,
     total: int,
-):  # fmt: skip
+) -> list[Anniversary[Milestone]]:  # fmt: skip
     """The ``n`` anniversaries nearest to ``day`` on one side of it (from ``day`` on, or
     before it, nearest first), looked for in windows that grow from the span where, at the
     window's average of ``total`` a day, about twice ``n`` would fall: the database then reads

@@ -38,18 +38,18 @@ class PieceCache:
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self._pieces: OrderedDict[tuple, str] = OrderedDict()
+        self._pieces: OrderedDict[tuple[object, ...], str] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def get(self, key: tuple) -> str | None:
+    def get(self, key: tuple[object, ...]) -> str | None:
         with self._lock:
             piece = self._pieces.get(key)
             if piece is not None:
                 self._pieces.move_to_end(key)
             return piece
 
-    def put(self, key: tuple, piece: str) -> None:
+    def put(self, key: tuple[object, ...], piece: str) -> None:
         with self._lock:
             if key in self._pieces:
                 return

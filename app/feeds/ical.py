@@ -192,7 +192,7 @@ def all_day_event(
     timing = ["DTSTART;VALUE=DATE:", format_date(day), "\r\n"]
     if last != dt.date.max:
         timing += ("DTEND;VALUE=DATE:", format_date(last + _ONE_DAY), "\r\n")
-    return _vevent(uid, dtstamp, timing, summary, sequence, transparent, **optional)  # type: ignore[arg-type]
+    return _vevent(uid, dtstamp, timing, summary, sequence, transparent, **optional)  # type: ignore[arg-type]  # optional holds each keyword's own type
 
 
 def timed_event(
@@ -222,7 +222,7 @@ def timed_event(
         format_local(end),
         "\r\n",
     ]
-    return _vevent(uid, dtstamp, timing, summary, sequence, transparent, **optional)  # type: ignore[arg-type]
+    return _vevent(uid, dtstamp, timing, summary, sequence, transparent, **optional)  # type: ignore[arg-type]  # optional holds each keyword's own type
 
 
 def _vevent(

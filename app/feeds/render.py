@@ -16,6 +16,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import icalendar
 
@@ -159,7 +160,8 @@ def vtimezone(tzid: str, first_year: int, last_year: int) -> str:
     # icalendar notes the covered range in a COMMENT, which RFC 5545 §3.6.5 does not allow in
     # VTIMEZONE: libical (Evolution, GNOME, KDE) and Ruby's icalendar reject the feed for it.
     block.pop("COMMENT", None)
-    return block.to_ical().decode().replace("\r\n", "\n").replace("\n", "\r\n")
+    text: str = block.to_ical().decode()  # icalendar's to_ical is untyped
+    return text.replace("\r\n", "\n").replace("\n", "\r\n")
 
 
 def location(event: Event) -> str | None:
@@ -204,7 +206,7 @@ def event_vevent(
         if milestone is not None and event.year is not None
         else None
     )
-    optional = {
+    optional: dict[str, Any] = {
         "last_modified": event.updated_at,
         "description": event_description(event, milestone),
         "location": location(event),
@@ -222,10 +224,12 @@ def event_vevent(
             uid=event.uid, day=event.start_date, last_day=event.end_date, summary=event.title,
             dtstamp=event.updated_at, sequence=event.revision, **optional,
         )  # fmt: skip
+    start, end, tzid = event.starts_at, event.ends_at, event.timezone
+    assert start and end and tzid, "not all-day: the event models require all three"
     return ical.timed_event(
-        uid=event.uid, start=event.starts_at, end=event.ends_at, tzid=event.timezone,
+        uid=event.uid, start=start, end=end, tzid=tzid,
         summary=event.title, dtstamp=event.updated_at, sequence=event.revision, **optional,
-    )  # type: ignore[arg-type]  # fmt: skip
+    )  # fmt: skip
 
 
 def timezones_of(events: Iterable[Event], first_year: int, last_year: int) -> list[str]:
@@ -261,7 +265,7 @@ def render(
         nearest = sorted(range(len(items)), key=lambda i: (abs((items[i][0] - today).days), i))
         items = [items[i] for i in sorted(nearest[: cap - 1])]
         stamp = max(
-            (getattr(obj, "updated_at", None) or obj.milestone.updated_at for _, obj in items),  # type: ignore[attr-defined]
+            (getattr(obj, "updated_at", None) or obj.milestone.updated_at for _, obj in items),  # type: ignore[attr-defined]  # not an Event: an Anniversary
             default=dt.datetime(2000, 1, 1, tzinfo=dt.UTC),
         )
         components.append(truncation_notice(feed, len(items), total, today, stamp))
@@ -272,7 +276,7 @@ def render(
         if isinstance(obj, Event):
             kept_events.append(obj)
             celebrated = milestones.get(obj.milestone_id)
-            key: tuple = (obj.id, obj.revision, obj.updated_at, base)
+            key: tuple[object, ...] = (obj.id, obj.revision, obj.updated_at, base)
             if celebrated is not None:
                 key += (celebrated.id, celebrated.revision, celebrated.updated_at)
             piece = PIECES.get(key)
@@ -280,11 +284,11 @@ def render(
                 piece = event_vevent(obj, base, celebrated)
                 PIECES.put(key, piece)
         else:
-            m = obj.milestone  # type: ignore[attr-defined]
-            key = (m.id, m.revision, m.updated_at, obj.year, base)  # type: ignore[attr-defined]
+            m = obj.milestone  # type: ignore[attr-defined]  # obj is an Anniversary here
+            key = (m.id, m.revision, m.updated_at, obj.year, base)  # type: ignore[attr-defined]  # obj is an Anniversary here
             piece = PIECES.get(key)
             if piece is None:
-                piece = anniversary_event(obj, base)  # type: ignore[arg-type]
+                piece = anniversary_event(obj, base)  # type: ignore[arg-type]  # obj is an Anniversary here
                 PIECES.put(key, piece)
         components.append(piece)
     first, last = years or (today.year, today.year)

@@ -37,6 +37,7 @@ from app.feeds.build import cached_http_date, daily_etag, daily_last_modified
 from app.feeds.cache import Entry
 from app.feeds.catalogue import Feed
 from app.feeds.query import FeedQuery, parse_feed_query
+from app.feeds.versions import FeedVersions
 from app.httputils import accepts_gzip, etag_matches, not_modified_since, quote_etag
 
 log = logging.getLogger("diplocal")
@@ -57,7 +58,9 @@ def feed_query(query_string: bytes, day: dt.date) -> FeedQuery:
 
 
 @lru_cache(maxsize=256)
-def _request_base(scheme: str, host: bytes | None, server: tuple | None, root: str) -> str:
+def _request_base(
+    scheme: str, host: bytes | None, server: tuple[str, int | None] | None, root: str
+) -> str:
     scope = {
         "type": "http", "scheme": scheme, "server": server, "path": "/", "root_path": root,
         "query_string": b"", "headers": [(b"host", host)] if host is not None else [],
@@ -68,7 +71,7 @@ def _request_base(scheme: str, host: bytes | None, server: tuple | None, root: s
 class _Raw(Response):
     """A response whose header lines are encoded already (a cached feed's are)."""
 
-    def __init__(self, status_code: int, raw_headers: list[tuple[bytes, bytes]], body=b""):
+    def __init__(self, status_code: int, raw_headers: list[tuple[bytes, bytes]], body: bytes = b""):
         self.status_code = status_code
         self.raw_headers = raw_headers
         self.body = body
@@ -153,7 +156,7 @@ async def serve_feed(request: Request, feed: Feed) -> Response:
     return _Raw(200, list(entry.headers), body)
 
 
-def _version(versions, feed: Feed) -> tuple[object, dt.datetime]:
+def _version(versions: FeedVersions, feed: Feed) -> tuple[object, dt.datetime]:
     """The feed's version and when it last changed: one row, or for a private feed the
     combination of its scopes' rows."""
     if not feed.version_scopes:

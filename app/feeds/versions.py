@@ -76,7 +76,8 @@ class FeedVersions:
             cursor.execute(self._sql, (scope,))
             # fetchall() runs the statement to its end, so SQLite ends the read transaction
             # at once: the next read sees every commit made since.
-            return cursor.fetchall()
+            rows: list[tuple[Any, ...]] = cursor.fetchall()
+            return rows
         finally:
             cursor.close()
 
@@ -87,7 +88,8 @@ class FeedVersions:
             return conn  # an in-memory database exists only on the pool's one connection
         conn.detach()  # ours alone: the pool neither counts it nor hands it out
         if self._engine.dialect.name == "postgresql":
-            conn.dbapi_connection.autocommit = True  # no transaction left open between reads
+            # No transaction left open between reads.
+            conn.dbapi_connection.autocommit = True  # type: ignore[union-attr]  # checked out: set
         return conn
 
     def _discard(self) -> None:
@@ -107,4 +109,5 @@ def _utc(value: Any) -> dt.datetime:
     """SQLite hands back ``changed_at`` as text in UTC, PostgreSQL as an aware datetime."""
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+    stamp: dt.datetime = value
+    return stamp.replace(tzinfo=dt.UTC) if stamp.tzinfo is None else stamp.astimezone(dt.UTC)

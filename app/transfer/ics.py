@@ -88,7 +88,7 @@ def _zone_name(value: dt.datetime) -> str | None:
     return getattr(tz, "key", None) or getattr(tz, "zone", None) or str(tz)
 
 
-def _timing(event: icalendar.Event, parsed: ParsedEvent) -> dict[str, Any]:
+def _timing(event: icalendar.Component, parsed: ParsedEvent) -> dict[str, Any]:
     try:
         start = event.decoded("DTSTART")
     except KeyError:
@@ -129,7 +129,7 @@ def _timing(event: icalendar.Event, parsed: ParsedEvent) -> dict[str, Any]:
     }
 
 
-def _event_fields(event: icalendar.Event, parsed: ParsedEvent, countries: list[str] | None):
+def _event_fields(event: icalendar.Component, parsed: ParsedEvent, countries: list[str] | None):
     data: dict[str, Any] = {}
     ours = event.get("X-DIPLOCAL-EVENT")
     if ours is not None:
