@@ -318,10 +318,14 @@ class EventPublic(EventBase):
 
     def as_input(self) -> dict[str, Any]:
         """The fields a client would send to recreate this event."""
-        data = self.model_dump(
+        dumped = self.model_dump(
             mode="json",
             exclude={"id", "uid", "all_day", "created_at", "updated_at", "revision"},
         )
+        # In this class's declared order (pydantic lists inherited fields first), so that the
+        # X-DIPLOCAL-EVENT line of feeds keeps its order when a mixin moves.
+        data = {k: dumped[k] for k in type(self).__annotations__ if k in dumped}
+        data.update(dumped)
         if self.all_day:
             data.update(starts_at=None, ends_at=None, timezone=None)
         else:
