@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from app import __version__, problems
+from app import __version__, pages, problems
 from app.api import (
     anniversaries,
     audit,
@@ -64,6 +64,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # app.pages serves /docs and /redoc with local assets
+        redoc_url=None,
         responses=problems.PROBLEM_RESPONSES,
     )
     app.state.settings = settings
@@ -94,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(feed_tokens.router)
     api.include_router(audit.router)
     app.include_router(api)
+    pages.install(app)  # pages for people, self-hosted API docs, the HTML 404 page
 
     @get_and_head(app.router, "/healthz", tags=["health"])
     def healthz():

@@ -1,0 +1,189 @@
+"""What the pages show, gathered from the rest of the service in one place.
+
+Every read the pages make goes through this module, so that the integrator can point it at
+``app.queries`` (the read functions leaving ``app.crud``), the relationship lifecycle and the
+language catalogues without touching a route or a template. It calls:
+
+- ``app.queries.anniversaries`` (the same window query as the JSON API and the feeds),
+- ``app.queries.milestones_query``, ``app.queries.events_query``, ``app.queries.visible_events``,
+- ``app.anniversaries.anniversaries_of``, ``is_jubilee``, ``tier``,
+- ``app.wording.anniversary_title`` and ``default_title``.
+"""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from app import queries
+from app.anniversaries import Anniversary, anniversaries_of
+from app.filters import AnniversaryFilter
+from app.models import CELEBRATED_KINDS, Event, Milestone
+from app.wording import anniversary_title, default_title
+
+UPCOMING_DAYS = 30
+HOME_JUBILEES = 200  # the rest, if any, is one link away in the JSON API
+ESTABLISHING = ("diplomatic_relations", "relations_restored")
+RELATION_KINDS = (*ESTABLISHING, "relations_severed")
+STATE_KINDS = ("independence", "national_day")
+
+
+@dataclass
+class Partner:
+    code: str
+    established: Milestone
+    state: str  # "live" or "severed"
+    next_anniversary: Anniversary[Milestone] | None
+    next_jubilee: Anniversary[Milestone] | None
+
+
+@dataclass
+class CountryView:
+    code: str
+    own: list[Milestone]  # independence and national days
+    partners: list[Partner]
+    upcoming: list[Anniversary[Milestone]]
+    events: list[Event]
+
+
+@dataclass
+class PairView:
+    pair: tuple[str, str]
+    timeline: list[Milestone]
+    upcoming: list[Anniversary[Milestone]]
+    events: list[Event]
+    celebrates: dict[uuid.UUID, Milestone] = field(default_factory=dict)
+
+
+def title_of(a: Anniversary[Milestone]) -> str:
+    m = a.milestone
+    return anniversary_title(a.years, m.kind, countries_of(m), m.title)
+
+
+def milestone_title(m: Milestone) -> str:
+    return m.title or default_title(m.kind, countries_of(m))
+
+
+def countries_of(item: Milestone | Event) -> list[str]:
+    return [item.country_a] if item.country_b is None else [item.country_a, item.country_b]
+
+
+def _public_events(stmt):
+    return stmt.where(queries.visible_events(None))
+
+
+def home(session: Session, today: dt.date) -> dict:
+    """This year's jubilees, the next 30 days, and what happened on this day."""
+    year_start, year_end = dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
+    soon = today + dt.timedelta(days=UPCOMING_DAYS)
+    jubilee = AnniversaryFilter(kinds=CELEBRATED_KINDS, jubilee_only=True, dated_only=True)
+    celebrated = AnniversaryFilter(kinds=CELEBRATED_KINDS, dated_only=True)
+    jubilees = queries.anniversaries(session, year_start, year_end, jubilee, limit=HOME_JUBILEES)
+    total = queries.count_anniversaries(session, year_start, year_end, jubilee)
+    upcoming = queries.anniversaries(session, today, soon, celebrated, limit=100)
+    events = session.exec(_public_events(queries.events_query(start=today, end=soon)).limit(50))
+    on_this_day = queries.anniversaries(
+        session, today, today, AnniversaryFilter(dated_only=True), limit=50
+    )
+    return {
+        "jubilees": jubilees,
+        "jubilee_total": total,
+        "upcoming": upcoming,
+        "events": list(events),
+        "on_this_day": on_this_day,
+    }
+
+
+def _next(m: Milestone, today: dt.date, jubilee: bool) -> Anniversary[Milestone] | None:
+    """The next anniversary (or jubilee) of ``m`` from today: within a year (five)."""
+    if m.precision != "day":
+        return None
+    span = 5 * 366 if jubilee else 366
+    for a in anniversaries_of(m, today, today + dt.timedelta(days=span)):
+        if a.date is not None and (a.jubilee or not jubilee):
+            return a
+    return None
+
+
+def relation_state(milestones: list[Milestone]) -> str:
+    """Live unless a severance is later than the last establishment or restoration.
+
+    A first approximation: the relationship lifecycle (issue 13) replaces it."""
+    last_up = max((m.date for m in milestones if m.kind in ESTABLISHING), default=None)
+    last_cut = max((m.date for m in milestones if m.kind == "relations_severed"), default=None)
+    if last_cut is not None and (last_up is None or last_cut > last_up):
+        return "severed"
+    return "live"
+
+
+def partners(session: Session, code: str, today: dt.date) -> list[Partner]:
+    rows = session.exec(
+        queries.milestones_query(AnniversaryFilter(country=code, kinds=RELATION_KINDS)).order_by(
+            Milestone.date
+        )
+    )
+    by_partner: dict[str, list[Milestone]] = {}
+    for m in rows:
+        if m.country_b is None:
+            continue
+        other = m.country_b if m.country_a == code else m.country_a
+        by_partner.setdefault(other, []).append(m)
+    result = []
+    for other, ms in by_partner.items():
+        established = next((m for m in ms if m.kind == "diplomatic_relations"), None)
+        if established is None:
+            continue
+        result.append(
+            Partner(
+                code=other,
+                established=established,
+                state=relation_state(ms),
+                next_anniversary=_next(established, today, jubilee=False),
+                next_jubilee=_next(established, today, jubilee=True),
+            )
+        )
+    return result
+
+
+def country(session: Session, code: str, today: dt.date) -> CountryView:
+    own = session.exec(
+        queries.milestones_query(AnniversaryFilter(country=code, kinds=STATE_KINDS))
+        .where(Milestone.country_b.is_(None))  # type: ignore[union-attr]
+        .order_by(Milestone.kind, Milestone.date)
+    )
+    where = AnniversaryFilter(country=code, kinds=CELEBRATED_KINDS, dated_only=True)
+    upcoming = queries.anniversaries(
+        session, today, today + dt.timedelta(days=365), where, limit=40
+    )
+    place = AnniversaryFilter(country=code)
+    events = session.exec(_public_events(queries.events_query(place, start=today)).limit(30))
+    return CountryView(code, list(own), partners(session, code, today), upcoming, list(events))
+
+
+def pair(session: Session, a: str, b: str, today: dt.date) -> PairView:
+    """The pair's whole timeline, its next anniversaries (five years, so the next jubilee
+    shows), and all its public events, latest first."""
+    place = AnniversaryFilter(pair=(a, b))
+    timeline = list(session.exec(queries.milestones_query(place).order_by(Milestone.date)))
+    where = AnniversaryFilter(pair=(a, b), kinds=CELEBRATED_KINDS, dated_only=True)
+    end = today + dt.timedelta(days=5 * 366)
+    upcoming = queries.anniversaries(session, today, end, where, limit=12)
+    events = list(session.exec(_public_events(queries.events_query(place)).limit(200)))
+    events.reverse()
+    by_id = {m.id: m for m in timeline}
+    celebrates = {e.id: by_id[e.milestone_id] for e in events if e.milestone_id in by_id}
+    return PairView((a, b), timeline, upcoming, events, celebrates)
+
+
+def event(session: Session, event_id: uuid.UUID) -> tuple[Event, Milestone | None] | None:
+    """A public, not deleted event, and the milestone whose anniversary it celebrates."""
+    found = session.exec(
+        _public_events(select(Event).where(Event.id == event_id, Event.deleted_at.is_(None)))  # type: ignore[union-attr]
+    ).first()
+    if found is None:
+        return None
+    milestone = session.get(Milestone, found.milestone_id) if found.milestone_id else None
+    if milestone is not None and milestone.deleted_at is not None:
+        milestone = None
+    return found, milestone

@@ -1,0 +1,129 @@
+"""Templates, the language of each page, and conditional GET for pages.
+
+A page's ETag hashes the versions of the feed scopes it shows (``app.feeds.versions.FeedVersions``,
+the same rows the feeds' ETags come from), the URL, the language, the day (pages say "next
+30 days") and the code and templates that render it; so reloading an unchanged page is a 304
+that reads one row per scope and renders nothing.
+"""
+
+import datetime as dt
+import gzip
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from app import __version__
+from app.httputils import accepts_gzip, etag_matches, quote_etag
+from app.pages import i18n
+
+HERE = Path(__file__).parent
+COOKIE_AGE = 365 * 24 * 3600
+
+
+def _stamp() -> str:
+    """Changes whenever a template, the stylesheet or the script does."""
+    h = hashlib.sha256(__version__.encode())
+    for path in sorted((HERE / "templates").glob("*")) + sorted((HERE / "static").glob("*.*")):
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+env = Environment(
+    loader=FileSystemLoader(HERE / "templates"),
+    autoescape=select_autoescape(["html"]),
+    extensions=["jinja2.ext.i18n"],
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+env.install_null_translations(newstyle=True)  # the gettext catalogues plug in here
+env.globals.update(
+    country_name=i18n.country_name,
+    pair_name=i18n.pair_name,
+    long_date=i18n.long_date,
+    date_time=i18n.date_time,
+    language_name=i18n.language_name,
+    LANGUAGES=i18n.LANGUAGES,
+)
+templates = Jinja2Templates(env=env)
+STAMP = _stamp()
+STATIC_VERSION = STAMP[:8]  # ?v= on the stylesheet and script, so a deploy reloads them
+
+
+def today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+def page_etag(request: Request, lang: str, scopes: tuple[str, ...]) -> str:
+    versions = request.app.state.feed_versions
+    parts = [STAMP, lang, str(today()), request.url.path, request.url.query]
+    parts += [f"{s}={versions.read(s)[0]}" for s in scopes]
+    return quote_etag("p-" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:32])
+
+
+# Everything from this host; the QR code is inline SVG, the styles and script are files.
+CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'"
+
+
+def headers(etag: str | None, *, gzipped: bool = False) -> dict[str, str]:
+    result = {
+        "Vary": "Accept-Language, Cookie, Accept-Encoding",
+        "Cache-Control": "no-cache",
+        "Content-Security-Policy": CSP,
+    }
+    if etag:
+        result["ETag"] = etag
+    if gzipped:
+        result["Content-Encoding"] = "gzip"
+    return result
+
+
+def not_modified(request: Request, etag: str) -> Response | None:
+    if etag_matches(request.headers.get("if-none-match"), [etag]):
+        return Response(status_code=304, headers=headers(etag))
+    return None
+
+
+def switch_url(request: Request, lang: str) -> str:
+    """This page in another language: the same query with ``lang`` replaced."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    params.append(("lang", lang))
+    return request.url.path + "?" + "&".join(f"{k}={_q(v)}" for k, v in params)
+
+
+def _q(value: str) -> str:
+    from urllib.parse import quote
+
+    return quote(value, safe="")
+
+
+def page(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    lang: str,
+    etag: str | None = None,
+    status: int = 200,
+) -> Response:
+    """Render, gzip when the client accepts it, and remember a ``?lang=`` choice in a cookie."""
+    html = templates.get_template(template).render(
+        request=request,
+        lang=lang,
+        dir=i18n.direction(lang),
+        switch_url=lambda code: switch_url(request, code),
+        static_version=STATIC_VERSION,
+        **context,
+    )
+    body = html.encode()
+    gzipped = accepts_gzip(request.headers.get("accept-encoding"))
+    if gzipped:
+        body = gzip.compress(body, compresslevel=6, mtime=0)
+    response = HTMLResponse(body, status_code=status, headers=headers(etag, gzipped=gzipped))
+    if request.query_params.get("lang") == lang:
+        response.set_cookie(i18n.COOKIE, lang, max_age=COOKIE_AGE, samesite="lax")
+    return response
