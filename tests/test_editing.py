@@ -172,11 +172,16 @@ def test_an_editor_of_cn_pe_may_not_edit_a_us_fr_event(editor, session):
     form = {"csrf_token": csrf_of(page.text), "revision": "1", "title": "Hijacked"}
     assert editor.post(f"/events/{other.id}/edit", data=form).status_code == 403
     assert editor.post(f"/events/{other.id}/delete", data=form).status_code == 403
-    r = editor.post("/events/new", data={**form, "kind": "reception", "country_a": "FR",
-                    "country_b": "US", "timing": "all_day", "start_date": "2026-07-14"})  # fmt: skip
+    us_fr = {"kind": "reception", "country_a": "FR", "country_b": "US", "timing": "all_day",
+             "start_date": "2026-07-14"}  # fmt: skip
+    r = editor.post("/events/new", data={**form, **us_fr})
     assert r.status_code == 403
     session.refresh(other)
-    assert (other.title, other.revision, other.deleted_at) == ("Bastille Day in Washington", 1, None)
+    assert (other.title, other.revision, other.deleted_at) == (
+        "Bastille Day in Washington",
+        1,
+        None,
+    )
 
 
 def test_a_stale_revision_shows_both_versions_and_saves_nothing(editor, ties, session):
@@ -247,8 +252,15 @@ def test_milestone_form_creates_and_edits_with_sources(editor, session):
 
 def test_the_time_zone_picker_suggests_the_countries_zones(editor, ties):
     page = editor.get("/events/new?pair=CN-PE", headers=HTML).text
-    suggested = re.search(r"<optgroup label=\"Zones of the event.s countries\">(.*?)</optgroup>", page)
+    suggested = re.search(
+        r"<optgroup label=\"Zones of the event.s countries\">(.*?)</optgroup>", page
+    )
     assert "America/Lima" in suggested.group(1) and "Asia/Shanghai" in suggested.group(1)
     countries = re.search(r'<select id="f-country_a".*?</select>', page, re.S).group(0)
     assert re.findall(r'<option value="(\w+)"', countries) == ["CN", "PE"]
     assert "2021: 50th anniversary" in page
+
+
+def test_the_event_form_stays_under_60_kb_gzipped(editor, ties):
+    r = editor.get("/events/new?pair=CN-PE", headers={**HTML, "Accept-Encoding": "gzip"})
+    assert int(r.headers["content-length"]) < 60_000  # the wire size, with every zone listed

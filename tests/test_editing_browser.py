@@ -78,7 +78,10 @@ def test_an_embassy_records_its_reception_and_edits_it(service, browser):  # noq
     page.get_by_role("button", name="Create event").click()
     assert "ends_at must be after starts_at" in page.locator("#f-ends_at-error").inner_text()
     assert page.evaluate("document.activeElement.className") == "error-summary"
-    assert page.get_by_label("Venue", exact=True).input_value() == "Embajada de la República Popular China"
+    assert (
+        page.get_by_label("Venue", exact=True).input_value()
+        == "Embajada de la República Popular China"
+    )
     assert v.axe() == [], "event form with errors"
     page.get_by_label("Ends (local time)").fill("2021-11-02T22:00")
     page.get_by_role("button", name="Create event").click()
@@ -86,7 +89,10 @@ def test_an_embassy_records_its_reception_and_edits_it(service, browser):  # noq
     assert "Reception for the 50th anniversary, Lima" in page.locator("h1").inner_text()
 
     v.go("/pairs/CN-PE")
-    assert "Reception for the 50th anniversary, Lima" in page.locator("#events-h + p + ul").inner_text()
+    assert (
+        "Reception for the 50th anniversary, Lima"
+        in page.locator("#events-h + p + ul").inner_text()
+    )
     assert sequence_of(base, "Reception for the 50th anniversary\\, Lima") == 1
 
     page.get_by_role("link", name="Edit Reception for the 50th anniversary, Lima").click()

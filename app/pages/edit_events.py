@@ -47,7 +47,9 @@ def _options(values) -> list[tuple[str, str]]:
 def _choices(session: Session, editor: Editor, form: forms.Form) -> dict[str, Any]:
     countries = forms.countries_of(form)
     return {
-        "country_choices": forms.country_choices(None if editor.is_admin else editor.key.country_set),
+        "country_choices": forms.country_choices(
+            None if editor.is_admin else editor.key.country_set
+        ),
         "suggested_zones": forms.suggested_zones(countries),
         "all_zones": forms.all_zones(),
         "anniversaries": forms.anniversary_choices(

@@ -113,7 +113,9 @@ def current(request: Request) -> Editor | None:
             row = session.get(BrowserSession, _hash(sid))
             key = session.get(ApiKey, row.key_id) if row else None
             now = utcnow()
-            if row is not None and (key is None or key.revoked_at or now - row.last_seen_at > _idle(request)):
+            if row is not None and (
+                key is None or key.revoked_at or now - row.last_seen_at > _idle(request)
+            ):
                 session.delete(row)
                 session.commit()
             elif row is not None and key is not None:
@@ -173,5 +175,3 @@ def signin_token_valid(request: Request, token: str) -> bool:
 
 def csrf_valid(editor: Editor, token: str) -> bool:
     return hmac.compare_digest(token.encode(), editor.csrf.encode())
-
-

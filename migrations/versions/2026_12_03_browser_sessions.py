@@ -25,9 +25,11 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["key_id"], ["api_key.id"],
-            name=op.f("fk_browser_session_key_id_api_key"), ondelete="CASCADE",
-        ),  # fmt: skip
+            ["key_id"],
+            ["api_key.id"],
+            name=op.f("fk_browser_session_key_id_api_key"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id_hash", name=op.f("pk_browser_session")),
     )
     with op.batch_alter_table("browser_session", schema=None) as batch_op:
