@@ -64,6 +64,18 @@ class Settings(BaseSettings):
     port: int = Field(
         8000, ge=1, le=65535, description="Port 'diplocal serve' listens on (--port)."
     )
+    secret_key: str | None = Field(
+        None,
+        min_length=32,
+        description="Signs the browser session cookies and their CSRF tokens. Unset: one is "
+        "generated on first use and kept in the database, so restarts and every worker share it.",
+    )
+    session_idle_minutes: int = Field(
+        120,
+        ge=1,
+        le=60 * 24 * 30,
+        description="A browser session that makes no request for this long is signed out.",
+    )
     seed: bool = Field(
         True,
         description="Load the bundled data set when 'diplocal serve' finds no milestones, so a "

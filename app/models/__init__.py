@@ -24,10 +24,12 @@ from app.models.common import (
 # isort: split
 from app.models.access import (
     ApiKey,
+    BrowserSession,
     FeedToken,
     FeedTokenCreate,
     FeedTokenPublic,
     Scope,
+    ServiceSecret,
 )
 from app.models.countries import (
     Country,
@@ -76,6 +78,7 @@ __all__ = [
     "ApiKey",
     "AuditEntry",
     "AuditPublic",
+    "BrowserSession",
     "Confidence",
     "Countries",
     "Country",
@@ -103,6 +106,7 @@ __all__ = [
     "OrganizerRole",
     "Page",
     "Scope",
+    "ServiceSecret",
     "Text",
     "TimeZone",
     "Url",

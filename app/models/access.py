@@ -84,3 +84,29 @@ class FeedTokenPublic(SQLModel):
     url: str | None = Field(
         default=None, description="The private feed URL; shown once, when the token is created."
     )
+
+
+# ---------------------------------------------------------------- browser sessions
+
+
+class BrowserSession(SQLModel, table=True):
+    """A signed-in browser (app/pages/session.py): only a hash of its id is stored, so a
+    database dump opens no session; the key's row decides, at every request, whether the
+    key still holds (revoking it ends its sessions at once)."""
+
+    __tablename__ = "browser_session"
+
+    id_hash: str = Field(primary_key=True, max_length=64)
+    key_id: uuid.UUID = Field(foreign_key="api_key.id", index=True, ondelete="CASCADE")
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_seen_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ServiceSecret(SQLModel, table=True):
+    """Secrets the service makes for itself when the operator sets none (the key that signs
+    session cookies), kept in the database so that every worker and every restart agree."""
+
+    __tablename__ = "service_secret"
+
+    name: str = Field(primary_key=True, max_length=32)
+    value: str = Field(max_length=128)

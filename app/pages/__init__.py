@@ -8,7 +8,7 @@ the service goes through ``app.pages.queries``.
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app.pages import docs, errors, router
+from app.pages import docs, edit_events, edit_milestones, errors, router, signin
 from app.pages.render import HERE
 
 STATIC = HERE / "static"
@@ -19,5 +19,8 @@ def install(app: FastAPI) -> None:
     ``redoc_url=None`` so that ``/docs`` and ``/redoc`` are ours."""
     docs.install(app)  # first: its /static/api-docs mount must win over /static
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    # Editing first: /events/new and /events/{id}/edit must win over /events/{id}.
+    for editing in (signin.router, edit_events.router, edit_milestones.router):
+        app.include_router(editing)
     app.include_router(router.router)
     errors.install(app)

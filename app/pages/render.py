@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app import __version__
 from app.httputils import accepts_gzip, etag_matches, quote_etag
-from app.pages import i18n
+from app.pages import i18n, session
 
 HERE = Path(__file__).parent
 COOKIE_AGE = 365 * 24 * 3600
@@ -62,6 +62,7 @@ def page_etag(request: Request, lang: str, scopes: tuple[str, ...]) -> str:
     versions = request.app.state.feed_versions
     parts = [STAMP, lang, str(today()), request.url.path, request.url.query]
     parts += [f"{s}={versions.read(s)[0]}" for s in scopes]
+    parts.append(request.cookies.get(session.COOKIE, ""))  # signed in: other links
     return quote_etag("p-" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:32])
 
 
@@ -117,7 +118,7 @@ def page(
         dir=i18n.direction(lang),
         switch_url=lambda code: switch_url(request, code),
         static_version=STATIC_VERSION,
-        **context,
+        **{"editor": session.current(request), **context},
     )
     body = html.encode()
     gzipped = accepts_gzip(request.headers.get("accept-encoding"))

@@ -1,0 +1,240 @@
+"""HTML forms to and from the API's input shapes, so that the forms go through the very
+models (``EventCreate``, ``MilestoneCreate``) and messages the JSON API uses.
+
+A form is a flat ``dict[str, str]`` (what the browser sent, kept as typed so that a form
+coming back with errors loses nothing); ``event_input``/``milestone_input`` turn it into the
+dict the API would receive, and ``field_errors`` maps the API's error fields back to inputs.
+"""
+
+import datetime as dt
+import uuid
+import zoneinfo
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+from sqlmodel import Session
+
+from app import countries as country_data
+from app import queries
+from app.anniversaries import ordinal
+from app.filters import AnniversaryFilter
+from app.models import CELEBRATED_KINDS, Event, EventPublic, Milestone, MilestonePublic
+from app.wording import default_title
+
+ORGANIZER_ROWS = 4  # blank rows offered beyond those filled: repeated rows without JS
+Form = dict[str, str]
+
+
+def parse_form(body: bytes) -> Form:
+    """An ``application/x-www-form-urlencoded`` body; the last value of a name wins."""
+    return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+
+
+def _opt(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def countries_of(form: Form) -> list[str]:
+    return [c for c in (_opt(form.get("country_a")), _opt(form.get("country_b"))) if c]
+
+
+def organizer_rows(form: Form) -> list[int]:
+    """The indices of the organiser rows that were filled in, in order."""
+    names = sorted(int(k[9:]) for k in form if k.startswith("org_name_") and k[9:].isdigit())
+    return [i for i in names if _opt(form.get(f"org_name_{i}"))]
+
+
+def event_input(form: Form) -> dict[str, Any]:
+    """What the API's ``POST /events`` would receive for this form."""
+    data: dict[str, Any] = {
+        "title": form.get("title", "").strip(),
+        # The languages issue adds title_i18n/description_i18n to EventBase; their inputs
+        # (title_<lang>, description_<lang>) map here, one key per language.
+        "description": _opt(form.get("description")),
+        "kind": form.get("kind", ""),
+        "countries": countries_of(form),
+        "mode": form.get("mode", "in_person"),
+        "online_url": _opt(form.get("online_url")),
+        "venue": _opt(form.get("venue")),
+        "city": _opt(form.get("city")),
+        "status": form.get("status", "confirmed"),
+        "visibility": form.get("visibility", "public"),
+        "organizers": [
+            {"name": form[f"org_name_{i}"].strip(), "role": form.get(f"org_role_{i}") or "other"}
+            for i in organizer_rows(form)
+        ],
+    }
+    if form.get("timing") == "all_day":
+        data["start_date"] = _opt(form.get("start_date"))
+        data["end_date"] = _opt(form.get("end_date"))
+    else:
+        data["starts_at"] = _opt(form.get("starts_at"))
+        data["ends_at"] = _opt(form.get("ends_at"))
+        data["timezone"] = _opt(form.get("timezone"))
+    milestone_id, _sep, year = form.get("anniversary", "").partition(":")
+    if milestone_id:
+        data["milestone_id"] = milestone_id
+        data["year"] = year or None
+    return data
+
+
+def event_form(event: Event) -> Form:
+    """The form of a stored event, as the edit page first shows it."""
+    data = EventPublic.model_validate(event).as_input()
+    countries = data["countries"]
+    form = {
+        k: "" if data.get(k) is None else str(data[k])
+        for k in ("title", "description", "kind", "mode", "online_url", "venue", "city",
+                  "status", "visibility", "start_date", "end_date", "timezone")
+    }  # fmt: skip
+    form.update(
+        country_a=countries[0],
+        country_b=countries[1] if len(countries) > 1 else "",
+        timing="all_day" if event.all_day else "timed",
+        starts_at=(data["starts_at"] or "")[:16],
+        ends_at=(data["ends_at"] or "")[:16],
+        anniversary=f"{event.milestone_id}:{event.year}" if event.milestone_id else "",
+        revision=str(event.revision),
+    )
+    if event.all_day and data["end_date"] == data["start_date"]:
+        form["end_date"] = ""
+    for i, organizer in enumerate(data["organizers"]):
+        form[f"org_name_{i}"] = organizer["name"]
+        form[f"org_role_{i}"] = organizer["role"]
+    return form
+
+
+def milestone_input(form: Form) -> dict[str, Any]:
+    """What the API's ``POST /milestones`` would receive for this form."""
+    return {
+        "kind": form.get("kind", ""),
+        "date": form.get("date", "").strip(),
+        "countries": countries_of(form),
+        "title": _opt(form.get("title")),
+        "description": _opt(form.get("description")),
+        "source": _opt(form.get("source")),
+        "source_url": _opt(form.get("source_url")),
+        "confidence": form.get("confidence", "unverified"),
+    }
+
+
+def milestone_form(milestone: Milestone) -> Form:
+    data = MilestonePublic.model_validate(milestone).as_input()
+    countries = data["countries"]
+    form = {k: "" if data.get(k) is None else str(data[k]) for k in milestone_input({})}
+    form.update(
+        country_a=countries[0],
+        country_b=countries[1] if len(countries) > 1 else "",
+        revision=str(milestone.revision),
+    )
+    return form
+
+
+def field_errors(errors: list[dict[str, str]], form: Form) -> dict[str, list[str]]:
+    """The API's ``errors`` (``{"field", "message"}``) by form input; errors about the whole
+    body go under ``""`` and show in the summary only."""
+    rows = organizer_rows(form)
+    result: dict[str, list[str]] = {}
+    for error in errors:
+        field = error["field"]
+        if field.startswith("countries"):
+            name = "country_a"
+        elif field.startswith("organizers["):
+            index = int(field[11 : field.index("]")])
+            row = rows[index] if index < len(rows) else 0
+            name = f"org_{'role' if field.endswith('.role') else 'name'}_{row}"
+        elif field in ("milestone_id", "year"):
+            name = "anniversary"
+        elif field == "body":
+            name = ""
+        else:
+            name = field
+        result.setdefault(name, []).append(error["message"])
+    return result
+
+
+# ---------------------------------------------------------------- choices
+
+
+def country_choices(allowed: frozenset[str] | None) -> list[tuple[str, str]]:
+    """``(code, name)`` for the country pickers: an editor's own countries, else all."""
+    every = country_data.all_countries()
+    return [(c.code, c.name) for c in every if allowed is None or c.code in allowed]
+
+
+def _tab_file(name: str) -> str:
+    try:
+        return (files("tzdata") / "zoneinfo" / name).read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        return (Path("/usr/share/zoneinfo") / name).read_text(encoding="utf-8")
+
+
+@cache
+def zones_by_country() -> dict[str, tuple[str, ...]]:
+    """Each country's IANA zones, from the tz database's ``zone.tab`` (shipped by tzdata)."""
+    result: dict[str, list[str]] = {}
+    for line in _tab_file("zone.tab").splitlines():
+        if line and not line.startswith("#"):
+            cols = line.split("\t")
+            result.setdefault(cols[0], []).append(cols[2])
+    return {code: tuple(zones) for code, zones in result.items()}
+
+
+@cache
+def all_zones() -> tuple[str, ...]:
+    return tuple(sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC"))
+
+
+def suggested_zones(countries: list[str]) -> list[str]:
+    """The zones of the event's countries: a venue is in one of them."""
+    zones = [z for c in countries for z in zones_by_country().get(c, ())]
+    return list(dict.fromkeys(zones))
+
+
+def anniversary_choices(
+    session: Session, countries: list[str], today: dt.date, current: str = ""
+) -> list[tuple[str, str]]:
+    """``("<milestone id>:<year>", label)``: the anniversaries of the place's celebrated,
+    dated milestones from six years back (programmes are recorded after the fact too) to
+    six ahead, nearest first; the stored choice stays offered even when it is older."""
+    if not countries:
+        return []
+    place = (
+        AnniversaryFilter(pair=(countries[0], countries[1]))
+        if len(countries) == 2
+        else AnniversaryFilter(country=countries[0])
+    )
+    choices: list[tuple[int, str, str]] = []
+    for m in session.exec(queries.milestones_query(AnniversaryFilter(
+        country=place.country, pair=place.pair, kinds=CELEBRATED_KINDS
+    ))):  # fmt: skip
+        if m.precision != "day":
+            continue
+        title = m.title or default_title(m.kind, m.countries)
+        for year in range(today.year - 6, today.year + 7):
+            years = year - m.date.year
+            if years > 0:
+                label = f"{year}: {ordinal(years)} anniversary · {title}"
+                choices.append((abs(year - today.year), f"{m.id}:{year}", label))
+    choices.sort()
+    result = [(value, label) for _, value, label in choices]
+    if current and current not in {v for v, _ in result}:
+        result.insert(0, (current, _stored_label(session, current)))
+    return result
+
+
+def _stored_label(session: Session, value: str) -> str:
+    milestone_id, _sep, year = value.partition(":")
+    try:
+        milestone = session.get(Milestone, uuid.UUID(milestone_id))
+    except ValueError:
+        milestone = None
+    if milestone is None:
+        return value
+    years = int(year) - milestone.date.year if year.isdigit() else 0
+    name = milestone.title or default_title(milestone.kind, milestone.countries)
+    return f"{year}: {ordinal(years) if years > 0 else ''} anniversary · {name}"
