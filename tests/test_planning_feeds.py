@@ -127,3 +127,30 @@ def test_holidays_of_a_country_the_package_lacks_are_none(client):
     r = client.get("/feeds/countries/SU.ics?include=holidays")
     assert r.status_code == 200
     assert b"HOLIDAY" not in r.content
+
+
+def test_discovery_links_carry_the_lead_times(client):
+    r = client.get("/api/v1/feeds?pair=CN-PE&remind=P30D,p1w&prepare=P26W")
+    assert r.status_code == 200, r.text
+    urls = [item["url"] for item in r.json()["items"]]
+    assert urls[0] == "http://testserver/feeds/pairs/CN-PE.ics?remind=P30D,P7D&prepare=P182D"
+    assert all(u.endswith("?remind=P30D,P7D&prepare=P182D") for u in urls)
+    feed = client.get(urls[0].removeprefix("http://testserver"))
+    assert feed.status_code == 200 and b"TRIGGER:-P7D" in feed.content
+    bad = client.get("/api/v1/feeds?pair=CN-PE&prepare=P1M")
+    assert bad.status_code == 422
+    assert [e["field"] for e in bad.json()["errors"]] == ["prepare"]
+
+
+def test_subscribe_panel_offers_reminders_and_preparation(client):
+    html = {"Accept": "text/html"}
+    page = client.get("/pairs/CN-PE", headers=html).text
+    assert 'name="remind"' in page and 'name="prepare"' in page
+    r = client.get("/pairs/CN-PE?remind=P30D&prepare=P180D", headers=html)
+    url = "http://testserver/feeds/pairs/CN-PE.ics?remind=P30D&amp;prepare=P180D"
+    assert f'value="{url}"' in r.text
+    feed = client.get(url.replace("&amp;", "&").removeprefix("http://testserver"))
+    assert feed.status_code == 200 and b"Prepare: " in feed.content
+    # A duration the panel does not offer is dropped, never turned into a refused link.
+    r = client.get("/pairs/CN-PE?remind=P1M", headers=html)
+    assert 'value="http://testserver/feeds/pairs/CN-PE.ics"' in r.text
