@@ -4,6 +4,7 @@ Writes FILE.ics files into the folder given and prints one line per file:
 ``<expected VEVENT count> <path>``, which .ci/run hands to ical-clients' ``check``.
 """
 
+import datetime as dt
 import sys
 import tempfile
 from pathlib import Path
@@ -15,6 +16,7 @@ from app.config import Settings
 from app.main import create_app
 from app.migrate import upgrade
 from app.models import Scope
+from app.planning import holidays
 
 WINDOW = "from=2020-01-01&to=2030-12-31"  # 11 years: 11 events per dated milestone
 HOSTILE = [
@@ -91,6 +93,17 @@ FEEDS = {
     "all-with-severed.ics": (f"/feeds/all.ics?{WINDOW}&kind=relations_severed", 11 + 4),
     "events-only.ics": (f"/feeds/pairs/CN-PE.ics?{WINDOW}&include=events", 4),
     "empty-US.ics": (f"/feeds/countries/US.ics?{WINDOW}", 0),
+    # Lead time (issue 16): two VALARMs on each anniversary, and a "Prepare:" event before
+    # each of the two jubilees (2021: 50th, 2026: 55th).
+    "pair-CN-PE-lead-time.ics": (
+        f"/feeds/pairs/CN-PE.ics?{WINDOW}&remind=P30D,PT12H&prepare=P180D",
+        11 + 4 + 2,
+    ),
+    # Peru's public holidays as context, as many as the holidays package has in the window.
+    "country-PE-holidays.ics": (
+        f"/feeds/countries/PE.ics?{WINDOW}&include=holidays&prepare=P1W",
+        22 + 4 + 4 + len(holidays.between("PE", dt.date(2020, 1, 1), dt.date(2030, 12, 31))),
+    ),
 }
 
 

@@ -17,6 +17,7 @@ from app.api import (
     feed_tokens,
     feeds,
     milestones,
+    planning,
 )
 from app.api.deps import get_and_head
 from app.config import Settings, get_settings
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(discovery.router)
     api.include_router(feed_tokens.router)
     api.include_router(audit.router)
+    api.include_router(planning.router)
     app.include_router(api)
     pages.install(app)  # pages for people, self-hosted API docs, the HTML 404 page
 

@@ -292,7 +292,7 @@ def test_feeds_are_documented_with_their_parameters(client):
     paths = client.get("/openapi.json").json()["paths"]
     pair = paths["/feeds/pairs/{pair}.ics"]["get"]
     names = [p["name"] for p in pair["parameters"]]
-    assert names == ["pair", "from", "to", "kind", "jubilee_only", "include"]
+    assert names == ["pair", "from", "to", "kind", "jubilee_only", "include", "remind", "prepare"]
     assert "304" in pair["responses"] and "head" not in paths["/feeds/pairs/{pair}.ics"]
     assert "/feeds/all.ics" in paths and "/feeds/countries/{code}.ics" in paths
     assert "/api/v1/feeds" in paths

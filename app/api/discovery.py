@@ -11,15 +11,17 @@ from app.db import SessionDep
 from app.feeds.catalogue import ALL, Feed, country_feed_of, pair_feed_of
 from app.filters import AnniversaryFilter
 from app.models import Milestone, Page
+from app.planning import durations
+from app.problems import invalid
 from app.queries import involving
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
 
 
-def feed_links(request: Request, feed: Feed) -> dict[str, str]:
+def feed_links(request: Request, feed: Feed, query: str = "") -> dict[str, str]:
     """The plain URL, webcal:// (Apple, Thunderbird), and subscribe links for Google and
-    Outlook, which ignore webcal:// on the web and on Android."""
-    url = public_url(request, feed.path)
+    Outlook, which ignore webcal:// on the web and on Android; ``query`` is added to each."""
+    url = public_url(request, feed.path) + (f"?{query}" if query else "")
     webcal = "webcal://" + url.split("://", 1)[1]
     return {
         "name": feed.name,
@@ -31,6 +33,27 @@ def feed_links(request: Request, feed: Feed) -> dict[str, str]:
     }
 
 
+REMIND = "Links whose feeds remind this long before each anniversary: `P30D` (feeds' `remind`)."
+PREPARE = 'Links whose feeds add a "Prepare:" event this long before each jubilee: `P180D`.'
+
+
+def lead_time_query(remind: str | None, prepare: str | None) -> str:
+    """The feeds' ``remind`` and ``prepare`` parameters, checked and canonical (``P1W`` is
+    ``P7D``), so that the links name the feed the way its cache does."""
+    params = {}
+    try:
+        if remind:
+            params["remind"] = ",".join(durations.parse_reminders(remind))
+    except ValueError as exc:
+        raise invalid("remind", str(exc)) from None
+    try:
+        if prepare:
+            params["prepare"] = durations.parse_lead(prepare)
+    except ValueError as exc:
+        raise invalid("prepare", str(exc)) from None
+    return urlencode(params, safe=",")
+
+
 @router.get("", response_model=Page[dict[str, str]])
 def list_feeds(
     request: Request,
@@ -38,8 +61,11 @@ def list_feeds(
     paging: PagingDep,
     country: Annotated[str | None, Query(description="Feeds of this country.")] = None,
     pair: Annotated[str | None, Query(description="Feeds of this pair (`CN-PE`).")] = None,
+    remind: Annotated[str | None, Query(description=REMIND)] = None,
+    prepare: Annotated[str | None, Query(description=PREPARE)] = None,
 ):
     """Feed URLs to subscribe to, with webcal://, Google Calendar and Outlook links."""
+    query = lead_time_query(remind, prepare)
     found: list[Feed] = []
     if pair:
         a, b = parse_pair(pair)
@@ -61,5 +87,7 @@ def list_feeds(
     if not pair and not country:
         found.append(ALL)
     unique = list(dict.fromkeys(found))
-    items = [feed_links(request, f) for f in unique[paging.offset : paging.offset + paging.limit]]
+    items = [
+        feed_links(request, f, query) for f in unique[paging.offset : paging.offset + paging.limit]
+    ]
     return Page(items=items, total=len(unique), limit=paging.limit, offset=paging.offset)

@@ -40,7 +40,16 @@ FEED_PARAMETERS = [
      "description": "Only anniversaries of multiples of five years."},
     {"name": "include", "in": "query",
      "schema": {"type": "string", "default": "anniversaries,events"},
-     "description": "`anniversaries`, `events` or both, comma-separated."},
+     "description": "`anniversaries`, `events` or both, comma-separated; `holidays` adds the "
+     "public holidays of a country or pair feed's countries (CATEGORIES:HOLIDAY, transparent), "
+     "and named alone adds them to both. Refused (422) on feeds of every country."},
+    {"name": "remind", "in": "query", "schema": {"type": "string"},
+     "description": "1 to 3 comma-separated ISO 8601 durations (weeks, days, hours; at most "
+     "P1096D), like `P30D,P7D`: a VALARM (ACTION:DISPLAY) that long before each anniversary."},
+    {"name": "prepare", "in": "query", "schema": {"type": "string"},
+     "description": "One duration in whole days or weeks, like `P180D`: a separate all-day "
+     "event \"Prepare: ...\" that long before each jubilee, for apps that ignore alarms in "
+     "subscribed calendars (Google Calendar)."},
 ]  # fmt: skip
 FEED_RESPONSES = {
     200: {"content": {"text/calendar": {"schema": {"type": "string"}}}},

@@ -5,13 +5,14 @@ gzip-compressed once, and the header lines of its 200s encoded once."""
 import datetime as dt
 import gzip
 import hashlib
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from sqlmodel import Session, select
 
 from app import queries
 from app.anniversaries import Anniversary
-from app.feeds import render
+from app.feeds import extras, render
 from app.feeds.cache import Entry
 from app.feeds.catalogue import Feed
 from app.feeds.query import FeedQuery
@@ -57,13 +58,16 @@ def build_entry(
             before = _nearest(session, q, day, cap - 1, where, after=False, total=total)
             after = _nearest(session, q, day, cap - 1, where, after=True, total=total)
             found = sorted(before, key=lambda a: (a.date, a.milestone.id)) + after
+    added = _extras(session, feed, q, found, base_url, complete=total <= cap)
+    total += added.count
     info = render.FeedInfo(
         scope=feed.scope, name=feed.name, description=feed.description, url=url,
         base_url=base_url,
     )  # fmt: skip
     body, truncated = render.render(
         info, found, today=day, cap=cap, events=events, milestones=milestones,
-        years=(q.start.year, q.end.year), total=total,
+        years=(q.start.year, q.end.year), total=total, extra=added.pieces,
+        alarms=extras.alarms(q.remind),
     )  # fmt: skip
     if truncated:
         # What it shows depends on the day too: so do its validators.
@@ -78,6 +82,35 @@ def build_entry(
             feed, etag, last_modified, len(gzipped), gz=True, max_age=max_age
         ),
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Added:
+    pieces: list[extras.Piece]
+    count: int  # in the whole window, when ``pieces`` are only those of the nearest
+
+
+def _extras(
+    session: Session, feed: Feed, q: FeedQuery, found: list[Anniversary[Milestone]],
+    base_url: str, *, complete: bool,
+) -> _Added:  # fmt: skip
+    """The "Prepare:" events and holidays the query asks for (app/feeds/extras.py)."""
+    pieces: list[extras.Piece] = []
+    count = 0
+    if q.prepare and "anniversaries" in q.include:
+        pieces += extras.prepare_pieces(found, q.prepare, base_url)
+        if complete:
+            count += len(pieces)
+        else:
+            jubilees = replace(q.anniversaries(feed.country, feed.pair), jubilee_only=True)
+            count += queries.count_anniversaries(session, q.start, q.end, jubilees)
+    if "holidays" in q.include:
+        holidays = extras.holiday_pieces(
+            extras.feed_countries(feed.country, feed.pair), q.start, q.end
+        )
+        pieces += holidays
+        count += len(holidays)
+    return _Added(pieces, count)
 
 
 def _nearest(

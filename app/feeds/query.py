@@ -13,9 +13,13 @@ from starlette.datastructures import QueryParams
 from app.api.deps import check_window
 from app.filters import AnniversaryFilter
 from app.models import CELEBRATED_KINDS, EventKind, MilestoneKind
+from app.planning import durations
+from app.planning.holidays import VERSION as HOLIDAYS_VERSION
 from app.problems import from_pydantic
 
 INCLUDES = ("anniversaries", "events")
+# Added to what a feed shows; named alone, with the default INCLUDES (``include=holidays``).
+EXTRA_INCLUDES = ("holidays",)
 MILESTONE_KINDS = frozenset(MilestoneKind.__members__)
 EVENT_KINDS = frozenset(EventKind.__members__)
 Place = str | tuple[str, ...] | None
@@ -36,6 +40,8 @@ class FeedParams(BaseModel):
     kind: frozenset[str] = frozenset()
     jubilee_only: bool = False
     include: frozenset[str] = frozenset(INCLUDES)
+    remind: tuple[str, ...] = ()
+    prepare: str | None = None
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -54,9 +60,19 @@ class FeedParams(BaseModel):
         if not isinstance(value, str):
             return value
         parts = _parts(value)
-        if not parts or parts - set(INCLUDES):
-            raise ValueError("expected anniversaries, events or both, comma-separated")
-        return parts
+        if not parts or parts - set(INCLUDES) - set(EXTRA_INCLUDES):
+            raise ValueError("expected anniversaries, events, holidays, comma-separated")
+        return parts if parts & set(INCLUDES) else parts | set(INCLUDES)
+
+    @field_validator("remind", mode="before")
+    @classmethod
+    def _remind(cls, value: object) -> object:
+        return durations.parse_reminders(value) if isinstance(value, str) else value
+
+    @field_validator("prepare", mode="before")
+    @classmethod
+    def _prepare(cls, value: object) -> object:
+        return durations.parse_lead(value) if isinstance(value, str) else value
 
 
 @dataclass(frozen=True)
@@ -67,14 +83,23 @@ class FeedQuery:
     event_kinds: frozenset[str] | None  # None: every kind
     jubilee_only: bool
     include: frozenset[str]
+    remind: tuple[str, ...] = ()  # canonical durations, longest first (VALARMs)
+    prepare: str | None = None  # canonical whole days ("Prepare:" events)
 
     @cached_property
     def key(self) -> str:
+        """The feed's identity for the cache and the ETag (app/feeds/serve.py). The lead times
+        and the holidays package's version only when asked for, so other feeds keep theirs."""
         events = ",".join(sorted(self.event_kinds)) if self.event_kinds is not None else "*"
-        return (
+        key = (
             f"{self.start}|{self.end}|{','.join(sorted(self.kinds))}|{events}|"
             f"{self.jubilee_only}|{','.join(sorted(self.include))}"
         )
+        if self.remind or self.prepare:
+            key += f"|remind={','.join(self.remind)}|prepare={self.prepare or ''}"
+        if "holidays" in self.include:
+            key += f"|holidays {HOLIDAYS_VERSION}"
+        return key
 
     def anniversaries(self, country: Place, pair: Pair) -> AnniversaryFilter:
         """The filter of the anniversaries a feed of this place shows: dated ones only, as a
@@ -101,4 +126,6 @@ def parse_feed_query(params: QueryParams, now: dt.date) -> FeedQuery:
         frozenset(p.kind & EVENT_KINDS) or None,
         p.jubilee_only,
         p.include,
+        p.remind,
+        p.prepare,
     )

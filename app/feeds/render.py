@@ -23,7 +23,7 @@ import icalendar
 from app import __version__
 from app.anniversaries import Anniversary
 from app.countries import name_of
-from app.feeds import ical
+from app.feeds import extras, ical
 from app.feeds.cache import PieceCache
 from app.models import Event, EventPublic, Milestone
 from app.wording import anniversary_title
@@ -247,16 +247,20 @@ def render(
     milestones: Mapping[object, Milestone] | None = None,
     years: tuple[int, int] | None = None,
     total: int | None = None,
+    extra: Sequence[extras.Piece] = (),
+    alarms: str = "",
 ) -> tuple[bytes, bool]:
     """The feed as UTF-8 bytes, and whether it was truncated to ``cap`` events.
 
     Anniversaries and events are ordered by day. A cancelled event stays in the feed with
     ``STATUS:CANCELLED`` so that clients that have it remove it (RFC 5545 §3.8.1.11).
     ``total`` is how many items the feed would hold, when ``found`` and ``events`` are only
-    those that can be nearest to ``today`` (at least ``cap - 1`` of them).
+    those that can be nearest to ``today`` (at least ``cap - 1`` of them). ``extra`` and
+    ``alarms`` are the lead-time and holiday additions of app/feeds/extras.py.
     """
     items: list[tuple[dt.date, object]] = [(a.date, a) for a in found if a.date is not None]
     items += [(e.start_date, e) for e in events]
+    items += [(p.date, p) for p in extra]
     items.sort(key=lambda item: item[0])  # stable: anniversaries first on a shared day
     components = []
     total = len(items) if total is None else total
@@ -283,6 +287,8 @@ def render(
             if piece is None:
                 piece = event_vevent(obj, base, celebrated)
                 PIECES.put(key, piece)
+        elif isinstance(obj, extras.Piece):
+            piece = obj.text
         else:
             m = obj.milestone  # type: ignore[attr-defined]  # obj is an Anniversary here
             key = (m.id, m.revision, m.updated_at, obj.year, base)  # type: ignore[attr-defined]  # obj is an Anniversary here
@@ -290,6 +296,7 @@ def render(
             if piece is None:
                 piece = anniversary_event(obj, base)  # type: ignore[arg-type]  # obj is an Anniversary here
                 PIECES.put(key, piece)
+            piece = extras.with_alarms(piece, alarms)
         components.append(piece)
     first, last = years or (today.year, today.year)
     text = ical.calendar(

@@ -36,9 +36,11 @@ from app.feeds import build
 from app.feeds.build import cached_http_date, daily_etag, daily_last_modified
 from app.feeds.cache import Entry
 from app.feeds.catalogue import Feed
+from app.feeds.extras import feed_countries
 from app.feeds.query import FeedQuery, parse_feed_query
 from app.feeds.versions import FeedVersions
 from app.httputils import accepts_gzip, etag_matches, not_modified_since, quote_etag
+from app.problems import invalid
 
 log = logging.getLogger("diplocal")
 
@@ -94,6 +96,11 @@ async def serve_feed(request: Request, feed: Feed) -> Response:
             host = value
     day = today()
     q = feed_query(scope["query_string"], day)
+    if "holidays" in q.include and not feed_countries(feed.country, feed.pair):
+        # Every country's holidays would be thousands of events that bury the anniversaries.
+        raise invalid(
+            "include", "holidays need a country or pair feed, like /feeds/pairs/CN-PE.ics"
+        )
     if settings.base_url:
         base = settings.base_url.rstrip("/")
     else:

@@ -1,7 +1,8 @@
 """The subscribe panel: one link per calendar app, the plain URL and a QR code of it.
 
-Options map to the feed's own query parameters (``jubilee_only``, ``include``, ``lang``), so
-the panel is a GET form that the server answers with new links: it works without JavaScript.
+Options map to the feed's own query parameters (``jubilee_only``, ``include``, ``lang``,
+``remind``, ``prepare``), so the panel is a GET form that the server answers with new links:
+it works without JavaScript.
 """
 
 from dataclasses import dataclass
@@ -11,12 +12,18 @@ import segno
 
 from app.pages.i18n import LANGUAGES
 
+# The lead times the panel offers (any other duration works in the URL: app/planning/durations).
+REMIND_CHOICES = ("", "P7D", "P30D", "P90D")
+PREPARE_CHOICES = ("", "P90D", "P180D", "P365D")
+
 
 @dataclass(frozen=True)
 class Options:
     jubilee_only: bool = False
     events_only: bool = False
     lang: str = "en"
+    remind: str = ""
+    prepare: str = ""
 
     @classmethod
     def from_query(cls, params, page_lang: str) -> "Options":
@@ -26,6 +33,8 @@ class Options:
             jubilee_only=params.get("jubilee_only") in ("1", "true", "on"),
             events_only=params.get("events_only") in ("1", "true", "on"),
             lang=lang if lang in LANGUAGES else page_lang,
+            remind=_choice(params.get("remind", ""), REMIND_CHOICES),
+            prepare=_choice(params.get("prepare", ""), PREPARE_CHOICES),
         )
 
     def query(self) -> str:
@@ -36,7 +45,16 @@ class Options:
             params["include"] = "events"
         if self.lang != "en":
             params["lang"] = self.lang
+        if self.remind:
+            params["remind"] = self.remind
+        if self.prepare and not self.events_only:
+            params["prepare"] = self.prepare
         return urlencode(params)
+
+
+def _choice(value: str, choices: tuple[str, ...]) -> str:
+    """An offered lead time, or none: the panel never builds a link the feed would refuse."""
+    return value if value in choices else ""
 
 
 @dataclass(frozen=True)
