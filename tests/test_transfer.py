@@ -11,7 +11,7 @@ from app.auth import create_key
 from app.models import Milestone, MilestoneCreate, MilestonePublic, Scope
 from tests.factories import CN_PE, PE_INDEPENDENCE, make_milestone
 
-HEADER = "id,kind,date,precision,countries,title,description,source,source_url,confidence,created_at,updated_at,revision"  # noqa: E501
+HEADER = "id,kind,date,precision,countries,title,description,source,source_url,confidence,created_at,updated_at,revision,title_i18n,description_i18n"  # noqa: E501
 
 
 @pytest.fixture

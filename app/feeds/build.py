@@ -58,8 +58,8 @@ def build_entry(
             after = _nearest(session, q, day, cap - 1, where, after=True, total=total)
             found = sorted(before, key=lambda a: (a.date, a.milestone.id)) + after
     info = render.FeedInfo(
-        scope=feed.scope, name=feed.name, description=feed.description, url=url,
-        base_url=base_url,
+        scope=feed.scope, name=feed.name_in(q.lang), description=feed.description_in(q.lang),
+        url=url, base_url=base_url, lang=q.lang,
     )  # fmt: skip
     body, truncated = render.render(
         info, found, today=day, cap=cap, events=events, milestones=milestones,

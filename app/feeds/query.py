@@ -12,6 +12,7 @@ from starlette.datastructures import QueryParams
 
 from app.api.deps import check_window
 from app.filters import AnniversaryFilter
+from app.i18n.languages import DEFAULT, parse_lang
 from app.models import CELEBRATED_KINDS, EventKind, MilestoneKind
 from app.problems import from_pydantic
 
@@ -36,6 +37,13 @@ class FeedParams(BaseModel):
     kind: frozenset[str] = frozenset()
     jubilee_only: bool = False
     include: frozenset[str] = frozenset(INCLUDES)
+    # Only the explicit parameter: calendar apps send no reliable language preference.
+    lang: str = DEFAULT
+
+    @field_validator("lang", mode="before")
+    @classmethod
+    def _lang(cls, value: object) -> object:
+        return parse_lang(value) if isinstance(value, str) else value
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -67,13 +75,14 @@ class FeedQuery:
     event_kinds: frozenset[str] | None  # None: every kind
     jubilee_only: bool
     include: frozenset[str]
+    lang: str = DEFAULT  # part of the feed's identity: its own ETag and cache entry
 
     @cached_property
     def key(self) -> str:
         events = ",".join(sorted(self.event_kinds)) if self.event_kinds is not None else "*"
         return (
             f"{self.start}|{self.end}|{','.join(sorted(self.kinds))}|{events}|"
-            f"{self.jubilee_only}|{','.join(sorted(self.include))}"
+            f"{self.jubilee_only}|{','.join(sorted(self.include))}|{self.lang}"
         )
 
     def anniversaries(self, country: Place, pair: Pair) -> AnniversaryFilter:
@@ -101,4 +110,5 @@ def parse_feed_query(params: QueryParams, now: dt.date) -> FeedQuery:
         frozenset(p.kind & EVENT_KINDS) or None,
         p.jubilee_only,
         p.include,
+        p.lang,
     )
