@@ -69,6 +69,7 @@ PROGRAMME = [
     },
     {
         "title": "Commemorative stamps 中秘建交50周年",
+        "title_i18n": {"zh": "中秘建交50周年纪念邮票"},  # the Chinese feed shows this one
         "kind": "stamp_issue",
         "countries": ["CN", "PE"],
         "start_date": "2021-11-02",
@@ -91,6 +92,13 @@ FEEDS = {
     "all-with-severed.ics": (f"/feeds/all.ics?{WINDOW}&kind=relations_severed", 11 + 4),
     "events-only.ics": (f"/feeds/pairs/CN-PE.ics?{WINDOW}&include=events", 4),
     "empty-US.ics": (f"/feeds/countries/US.ics?{WINDOW}", 0),
+    # China–Peru 2021 in the other five languages (Arabic right to left, Chinese CJK).
+    **{
+        f"pair-CN-PE-2021-{lang}.ics": (
+            f"/feeds/pairs/CN-PE.ics?lang={lang}&from=2021-01-01&to=2021-12-31", 1 + 4
+        )
+        for lang in ("zh", "es", "fr", "ru", "ar")
+    },
 }
 
 
