@@ -95,7 +95,8 @@ FEEDS = {
     # China–Peru 2021 in the other five languages (Arabic right to left, Chinese CJK).
     **{
         f"pair-CN-PE-2021-{lang}.ics": (
-            f"/feeds/pairs/CN-PE.ics?lang={lang}&from=2021-01-01&to=2021-12-31", 1 + 4
+            f"/feeds/pairs/CN-PE.ics?lang={lang}&from=2021-01-01&to=2021-12-31",
+            1 + 4,
         )
         for lang in ("zh", "es", "fr", "ru", "ar")
     },
