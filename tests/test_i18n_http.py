@@ -163,3 +163,17 @@ def test_discovery_lists_every_language(client):
     assert set(first["urls"]) == set(LANGUAGES)
     assert first["urls"]["ar"] == "http://testserver/feeds/pairs/CN-PE.ics?lang=ar"
     assert first["urls"]["en"] == "http://testserver/feeds/pairs/CN-PE.ics"
+
+
+def test_editing_title_i18n_changes_only_what_it_should(client, session, auth):
+    ties = make_milestone(session)
+    before = client.get(f"{FEED}&lang=es")
+    r = client.patch(
+        f"/api/v1/milestones/{ties.id}", json={"title_i18n": {"es": "Lazos"}}, headers=auth
+    )
+    assert r.status_code == 200 and r.json()["title_i18n"] == {"es": "Lazos"}
+    after = client.get(f"{FEED}&lang=es", headers={"If-None-Match": before.headers["etag"]})
+    assert after.status_code == 200
+    assert "China – Perú: 50.º aniversario: Lazos" in after.text.replace("\r\n ", "")
+    # The generated English title stays generated.
+    assert client.get(f"/api/v1/milestones/{ties.id}").json()["title_generated"] is True
