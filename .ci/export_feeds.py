@@ -71,6 +71,7 @@ PROGRAMME = [
     },
     {
         "title": "Commemorative stamps 中秘建交50周年",
+        "title_i18n": {"zh": "中秘建交50周年纪念邮票"},  # the Chinese feed shows this one
         "kind": "stamp_issue",
         "countries": ["CN", "PE"],
         "start_date": "2021-11-02",
@@ -104,6 +105,14 @@ FEEDS = {
         f"/feeds/countries/PE.ics?{WINDOW}&include=holidays&prepare=P1W",
         22 + 4 + 4 + len(holidays.between("PE", dt.date(2020, 1, 1), dt.date(2030, 12, 31))),
     ),
+    # China–Peru 2021 in the other five languages (Arabic right to left, Chinese CJK).
+    **{
+        f"pair-CN-PE-2021-{lang}.ics": (
+            f"/feeds/pairs/CN-PE.ics?lang={lang}&from=2021-01-01&to=2021-12-31",
+            1 + 4,
+        )
+        for lang in ("zh", "es", "fr", "ru", "ar")
+    },
 }
 
 

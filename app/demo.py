@@ -112,6 +112,8 @@ def milestone_rows(
                 "description": f"Demo milestone {i + 1}." if rng.random() < 0.3 else None,
                 "source": "diplocal demo-data (generated)",
                 "source_url": None,
+                "title_i18n": {},
+                "description_i18n": {},
                 "confidence": "verified" if rng.random() < 0.5 else "unverified",
                 "created_at": stamp,
                 "updated_at": stamp,

@@ -4,7 +4,7 @@ import logging
 from contextlib import asynccontextmanager
 
 import sqlalchemy as sa
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from app import __version__, pages, problems
@@ -19,7 +19,7 @@ from app.api import (
     milestones,
     planning,
 )
-from app.api.deps import get_and_head
+from app.api.deps import get_and_head, language
 from app.config import Settings, get_settings
 from app.db import engine_for
 from app.feeds.cache import FeedCache
@@ -88,7 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Feeds first: routes are matched in order, and calendar apps poll feeds far more often
     # than anything else is called (each route tried before costs every poll a few µs).
     app.include_router(feeds.router)
-    api = APIRouter(prefix="/api/v1")
+    api = APIRouter(prefix="/api/v1", dependencies=[Depends(language)])
     api.include_router(countries.router)
     api.include_router(milestones.router)
     api.include_router(anniversaries.router)

@@ -1,57 +1,27 @@
-"""English wording of milestones and anniversaries, used by the JSON API and the feeds alike."""
+"""English wording for callers that have no language (a milestone's stored default title,
+log lines): thin wrappers over app/i18n, the one source of wording in every language,
+English included."""
 
-from app.anniversaries import ordinal
-from app.countries import name_of
-
-# What a milestone of each kind is about, as a noun phrase after "anniversary of".
-_ONE = {
-    "diplomatic_relations": "diplomatic relations of {a}",
-    "relations_severed": "the severing of diplomatic relations by {a}",
-    "relations_restored": "the restoration of diplomatic relations by {a}",
-    "independence": "the independence of {a}",
-    "national_day": "the national day of {a}",
-    "treaty": "the treaty of {a}",
-    "state_visit": "the state visit to {a}",
-    "other": "a milestone of {a}",
-}
-_PAIR = {
-    "diplomatic_relations": "diplomatic relations between {a} and {b}",
-    "relations_severed": "the severing of diplomatic relations between {a} and {b}",
-    "relations_restored": "the restoration of diplomatic relations between {a} and {b}",
-    "independence": "the independence of {a} and {b}",
-    "national_day": "the national day of {a} and {b}",
-    "treaty": "the treaty between {a} and {b}",
-    "state_visit": "the state visit between {a} and {b}",
-    "other": "a milestone of {a} and {b}",
-}
+from app.i18n import wording
+from app.i18n.languages import DEFAULT
+from app.i18n.names import country_name
+from app.i18n.names import pair_label as _pair_label
 
 
 def country_names(countries: list[str]) -> list[str]:
-    return [name_of(c) for c in countries]
-
-
-def subject(kind: str, countries: list[str]) -> str:
-    """``diplomatic relations between China and Peru``."""
-    names = country_names(countries)
-    template = (_PAIR if len(names) == 2 else _ONE).get(kind, "a milestone of {a}")
-    return template.format(a=names[0], b=names[-1])
+    return [country_name(c, DEFAULT) for c in countries]
 
 
 def default_title(kind: str, countries: list[str]) -> str:
-    """A title for a milestone given none: ``Diplomatic relations between China and Peru``."""
-    text = subject(kind, countries)
-    text = text.removeprefix("the ").removeprefix("a ")
-    return text[0].upper() + text[1:]
+    """A title for a milestone given none: ``China – Peru: Diplomatic relations``."""
+    return wording.default_title(kind, countries, DEFAULT)
 
 
 def anniversary_title(years: int, kind: str, countries: list[str], title: str | None) -> str:
-    """``50th anniversary of diplomatic relations between China and Peru``; a milestone with its
-    own title keeps it: ``45th anniversary: Treaty of Lima``."""
-    if title:
-        return f"{ordinal(years)} anniversary: {title}"
-    return f"{ordinal(years)} anniversary of {subject(kind, countries)}"
+    """``China – Peru: 50th anniversary of diplomatic relations``."""
+    return wording.anniversary_title(years, kind, countries, DEFAULT, title)
 
 
 def pair_label(countries: list[str]) -> str:
-    """``China–Peru`` (en dash), the name of a pair's calendar."""
-    return "–".join(country_names(countries))
+    """``China – Peru``, the name of a pair's calendar."""
+    return _pair_label(countries, DEFAULT)

@@ -13,8 +13,8 @@ def test_peru_2021_lists_bicentennial_and_golden_jubilee(client, auth):
         ("2021-07-28", 200, "200th", "bicentennial", True),
         ("2021-11-02", 50, "50th", "golden", True),
     ]
-    assert items[0]["title"] == "200th anniversary of the independence of Peru"
-    assert items[1]["title"] == "50th anniversary of diplomatic relations between China and Peru"
+    assert items[0]["title"] == "Peru: 200th anniversary of independence"
+    assert items[1]["title"] == "China – Peru: 50th anniversary of diplomatic relations"
     assert items[1]["origin_date"] == "1971-11-02"
 
 

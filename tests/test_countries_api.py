@@ -31,7 +31,7 @@ def test_milestones_accept_former_states_and_kosovo(client, auth):
     body = {"kind": "diplomatic_relations", "date": "1949-10-03", "countries": ["CN", "SU"]}
     r = client.post("/api/v1/milestones", json=body, headers=auth)
     assert r.status_code == 201
-    assert r.json()["title"] == "Diplomatic relations between China and Soviet Union"
+    assert r.json()["title"] == "China – Soviet Union: Diplomatic relations"
     body = {"kind": "independence", "date": "2008-02-17", "countries": ["XK"]}
     assert client.post("/api/v1/milestones", json=body, headers=auth).status_code == 201
 

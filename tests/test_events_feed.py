@@ -45,7 +45,9 @@ def test_pair_feed_shows_events_next_to_the_anniversary(client, session):
     assert str(party["RELATED-TO"]) == f"anniversary-{ties.id}-2021@diplomatic-calendar"
     assert str(party["RELATED-TO"]) in found  # the anniversary it celebrates is in the feed
     assert "Embassy of China in Peru (embassy)" in str(party["DESCRIPTION"])
-    assert "Celebrates: 50th anniversary of diplomatic relations" in str(party["DESCRIPTION"])
+    assert "Celebrates: China – Peru: 50th anniversary of diplomatic relations" in str(
+        party["DESCRIPTION"]
+    )
     tzids = [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")]
     assert tzids == ["America/Lima", "Asia/Shanghai"]  # one VTIMEZONE per TZID used
     # libical and Ruby's icalendar reject a VTIMEZONE with a COMMENT (RFC 5545 §3.6.5).

@@ -84,7 +84,7 @@ def _edit_milestone(client, auth, session, ids):
 def _create_milestone(client, auth, session, ids):
     body = {**CN_PE, "kind": "treaty", "date": "1990-05-05"}
     assert client.post("/api/v1/milestones", json=body, headers=auth).status_code == 201
-    return "treaty between China and Peru"
+    return "China – Peru: 30th anniversary of the treaty"
 
 
 def _delete_milestone(client, auth, session, ids):
@@ -168,14 +168,15 @@ def test_editing_a_milestone_changes_the_feeds_of_the_events_that_celebrate_it(
     make_event(session, title="Exposition", countries=["FR"], milestone_id=ties.id, year=2021)
     url = f"/feeds/countries/FR.ics?{WINDOW}"
     before = client.get(url)
-    assert "Celebrates: 50th anniversary of diplomatic relations" in before.text.replace(
-        "\r\n ", ""
+    assert (
+        "Celebrates: China – Peru: 50th anniversary of diplomatic relations"
+        in before.text.replace("\r\n ", "")
     )
     r = client.patch(f"/api/v1/milestones/{ties.id}", json={"title": "Ties"}, headers=auth)
     assert r.status_code == 200
     after = client.get(url, headers={"If-None-Match": before.headers["etag"]})
     assert after.status_code == 200
-    assert "Celebrates: 50th anniversary: Ties" in after.text.replace("\r\n ", "")
+    assert "Celebrates: China – Peru: 50th anniversary: Ties" in after.text.replace("\r\n ", "")
     unrelated = client.patch(
         f"/api/v1/milestones/{ties.id}", json={"source": "MFA"}, headers=auth
     )  # the event does not show the source: the French feed stays as it is

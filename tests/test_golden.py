@@ -38,6 +38,10 @@ FEEDS = {
     # right-to-left and zero-width characters and ;,\ in its title.
     "pair-CI-FR-leap-day.ics": ("/feeds/pairs/CI-FR.ics?from=2023-01-01&to=2024-12-31", 2),
     "all-2021.ics": ("/feeds/all.ics?from=2021-01-01&to=2021-12-31", 7),
+    # The same pair in Chinese and in Arabic (right to left): titles, names, labels, the
+    # calendar's name; the same UIDs as in English.
+    "pair-CN-PE-2021-zh.ics": ("/feeds/pairs/CN-PE.ics?lang=zh&from=2021-01-01&to=2021-12-31", 5),
+    "pair-CN-PE-2021-ar.ics": ("/feeds/pairs/CN-PE.ics?lang=ar&from=2021-01-01&to=2021-12-31", 5),
     # One timed event with its VTIMEZONE, as downloaded to add to a calendar.
     "event-reception.ics": (f"/api/v1/events/{RECEPTION}.ics", 1),
     "event-cancelled.ics": (f"/api/v1/events/{SEMINAR}.ics", 1),

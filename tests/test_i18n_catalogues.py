@@ -1,5 +1,7 @@
 """The gettext catalogues: complete in every language, up to date with the code, loadable."""
 
+import re
+
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
@@ -73,3 +75,42 @@ def test_missing_mo_is_compiled_in_memory(tmp_path, monkeypatch):
 def test_english_is_the_source_text():
     assert catalog.translate("en", "{label}: {value}", label="Source", value="x") == "Source: x"
     assert isinstance(catalog.translations("en").gettext("Source"), str)
+
+
+# ---------------------------------------------------------------- the pages' chrome
+
+
+def _page_messages() -> set[str]:
+    """What ``pybabel extract -F babel_pages.cfg -k _`` finds in the page templates."""
+    found = extract_from_dir(
+        catalog.LOCALE_DIR.parent / "pages",
+        method_map=[("**/templates/**.html", "jinja2")],
+        options_map={"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}},
+        keywords={"_": None, "gettext": None},
+    )
+    return {message for _, _, message, _, _ in found}
+
+
+def test_pages_template_is_up_to_date_with_the_templates():
+    with (catalog.LOCALE_DIR / "pages.pot").open("rb") as f:
+        template = {m.id for m in read_po(f) if m.id}
+    assert _page_messages() == template
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_page_string_is_translated(lang):
+    with catalog.po_path(lang, catalog.PAGES).open("rb") as f:
+        po = read_po(f, locale=lang)
+    assert {m.id for m in po if m.id} == _page_messages()
+    assert [m.id for m in po if m.id and (not m.string or m.fuzzy)] == []
+    for message in po:  # the placeholders the templates pass, spelt the same
+        if message.id:
+            assert message.string % {"n": 1, "year": 2021, "q": "x", "name": "x"}
+            assert sorted(re.findall(r"%\(\w+\)s", message.string)) == sorted(
+                re.findall(r"%\(\w+\)s", message.id)
+            ), message.id
+
+
+def test_pages_catalogue_loads_like_the_messages():
+    assert catalog.translations("zh", catalog.PAGES).gettext("Search") == "搜索"
+    assert catalog.translations("zh").gettext("Search") == "Search"  # domains do not mix

@@ -10,7 +10,7 @@ def test_create_returns_201_with_location_and_generated_title(client, auth):
     assert r.status_code == 201
     body = r.json()
     assert r.headers["location"].endswith(f"/api/v1/milestones/{body['id']}")
-    assert body["title"] == "Diplomatic relations between China and Peru"
+    assert body["title"] == "China – Peru: Diplomatic relations"
     assert body["title_generated"] is True
     assert body["countries"] == ["CN", "PE"]
     assert body["date"] == "1971-11-02"

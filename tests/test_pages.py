@@ -173,3 +173,17 @@ def test_accept_language_picks_the_best_supported_language():
     assert i18n.from_accept_language("de, en;q=0.1, es;q=0.8") == "es"
     assert i18n.from_accept_language("zh-CN") == "zh"
     assert i18n.from_accept_language("") == "en"
+
+
+@pytest.mark.parametrize(
+    ("lang", "chrome", "title"),
+    [
+        ("zh", "时间线", "中国—秘鲁：建交"),
+        ("es", "Cronología", "China – Perú: "),
+        ("ar", "التسلسل الزمني", "الصين – بيرو: "),
+        ("en", "Timeline", "China – Peru: "),
+    ],
+)
+def test_pair_page_chrome_and_titles_in_the_page_language(client, seeded, lang, chrome, title):
+    html = client.get(f"/pairs/CN-PE?lang={lang}").text
+    assert chrome in html and title in html

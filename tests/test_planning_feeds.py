@@ -45,7 +45,7 @@ def test_prepare_adds_a_separate_event_before_each_jubilee(client):
     ]
     golden = prepared[0]
     assert str(golden["SUMMARY"]) == (
-        "Prepare: 50th anniversary of diplomatic relations between China and Peru"
+        "Prepare: China – Peru: 50th anniversary of diplomatic relations"
     )
     assert str(golden["TRANSP"]) == "TRANSPARENT"
     assert "preparation" in golden["CATEGORIES"].cats

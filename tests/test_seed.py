@@ -53,7 +53,7 @@ def test_china_peru_ties_of_1971_with_their_source(client, seeded):
         "unverified",
     )
     assert ties["source"] and ties["source_url"].startswith("https://")
-    assert ties["title"] == "Diplomatic relations between China and Peru"
+    assert ties["title"] == "China – Peru: Diplomatic relations"
     assert ties["title_generated"] is True
 
 
@@ -67,7 +67,7 @@ def test_peru_independence_of_1821(client, seeded):
 
 def test_the_pair_feed_shows_the_golden_jubilee_of_2021(client, seeded):
     feed = client.get("/feeds/pairs/CN-PE.ics?from=2021-01-01&to=2021-12-31").text
-    assert "SUMMARY:50th anniversary of diplomatic relations between China and Peru" in feed
+    assert "SUMMARY:China – Peru: 50th anniversary of diplomatic relations" in feed
 
 
 def test_jubilees_of_2021_include_both_peruvian_ones(client, seeded):

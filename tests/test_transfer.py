@@ -11,7 +11,7 @@ from app.auth import create_key
 from app.models import Milestone, MilestoneCreate, MilestonePublic, Scope
 from tests.factories import CN_PE, PE_INDEPENDENCE, make_milestone
 
-HEADER = "id,kind,date,precision,countries,title,description,source,source_url,confidence,created_at,updated_at,revision"  # noqa: E501
+HEADER = "id,kind,date,precision,countries,title,description,source,source_url,confidence,created_at,updated_at,revision,title_i18n,description_i18n"  # noqa: E501
 
 
 @pytest.fixture
@@ -25,6 +25,8 @@ def varied(session, client, auth) -> list[Milestone]:
             title="Independencia del Perú",
             description='Proclamada en Lima.\n"San Martín", 1821; 中华人民共和国\tok',
             confidence="verified",
+            title_i18n={"zh": '秘鲁独立, "1821"', "ar": "استقلال بيرو"},
+            description_i18n={"es": "Línea uno\nlínea dos; a,b"},
         ),
         make_milestone(session, kind="treaty", date="1874-06", countries=["JP", "PE"]),
         make_milestone(session, kind="other", date="1849", countries=["CI"], title="=1+1"),

@@ -6,18 +6,31 @@ from fastapi import APIRouter, Query
 
 from app import queries
 from app.anniversaries import Anniversary, add_years
-from app.api.deps import PagingDep, PlaceFilterDep, check_window
+from app.api.deps import LangDep, PagingDep, PlaceFilterDep, check_window
 from app.auth import ViewerDep
 from app.db import SessionDep
+from app.feeds.render import anniversary_summary, milestone_title
+from app.i18n import text
+from app.i18n.languages import DEFAULT
+from app.i18n.wording import kind_name
 from app.models import CELEBRATED_KINDS, AnniversaryPublic, Milestone, Page, format_partial_date
-from app.wording import anniversary_title
 
 router = APIRouter(prefix="/anniversaries", tags=["anniversaries"])
 
 
+def note(a: Anniversary[Milestone], lang: str) -> str | None:
+    """Why the day is not the origin's (29 February in a common year) or is not known."""
+    if a.observed:
+        return text.observed_note(a.year, lang)
+    if a.date is None:
+        return text.undated_note(a.milestone.precision, lang)
+    return None
+
+
 def anniversary_public(
-    a: Anniversary[Milestone], event_ids: list | None = None
+    a: Anniversary[Milestone], event_ids: list | None = None, lang: str = DEFAULT
 ) -> AnniversaryPublic:
+    """The anniversary in ``lang``: title, kind label and note; the rest is data."""
     m = a.milestone
     return AnniversaryPublic(
         milestone_id=m.id,
@@ -31,10 +44,12 @@ def anniversary_public(
         jubilee=a.jubilee,
         tier=a.tier,
         observed=a.observed,
-        title=anniversary_title(a.years, m.kind, m.countries, m.title),
+        title=anniversary_summary(a, lang),
+        kind_label=kind_name(m.kind, lang),
+        note=note(a, lang),
         origin_date=format_partial_date(m.date, m.precision),
         precision=m.precision,
-        milestone_title=m.display_title,
+        milestone_title=milestone_title(m, lang),
         event_ids=event_ids or [],
     )
 
@@ -45,6 +60,7 @@ def list_anniversaries(
     viewer: ViewerDep,
     paging: PagingDep,
     place: PlaceFilterDep,
+    lang: LangDep,
     from_: Annotated[
         dt.date | None, Query(alias="from", description="First day (default: today).")
     ] = None,
@@ -59,7 +75,8 @@ def list_anniversaries(
         ),
     ] = False,
 ):
-    """Anniversaries that fall in a window of at most 20 years, in date order."""
+    """Anniversaries that fall in a window of at most 20 years, in date order; titles, kind
+    labels and notes in the language of `lang` or `Accept-Language`."""
     if from_ is None and to is not None:
         start = add_years(to, -1) + dt.timedelta(days=1)
     else:
@@ -77,7 +94,9 @@ def list_anniversaries(
     celebrations = queries.celebrating_events(session, page, viewer)
     return Page(
         items=[
-            anniversary_public(a, [e.id for e in celebrations.get((a.milestone.id, a.year), [])])
+            anniversary_public(
+                a, [e.id for e in celebrations.get((a.milestone.id, a.year), [])], lang
+            )
             for a in page
         ],
         total=total,

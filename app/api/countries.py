@@ -6,9 +6,11 @@ from sqlmodel import col, func, select
 
 from app.api.deps import PagingDep
 from app.db import SessionDep
+from app.i18n.search import search_countries
 from app.models import Country, CountryPublic, Page
 
 router = APIRouter(prefix="/countries", tags=["countries"])
+MAX_FOUND = 300  # more than the countries there are: "a" matches most of them
 
 
 @router.get("", response_model=Page[CountryPublic])
@@ -16,21 +18,31 @@ def list_countries(
     session: SessionDep,
     paging: PagingDep,
     q: Annotated[
-        str | None, Query(description="Part of a name, or a code.", max_length=200)
+        str | None,
+        Query(
+            description="A name in any of the six languages (case and accents aside), part of "
+            "one, a code or a common abbreviation: `Perú`, `秘鲁`, `Перу`, `USA`.",
+            max_length=200,
+        ),
     ] = None,
     former: Annotated[
         bool | None, Query(description="Only former (or only current) states.")
     ] = None,
 ):
-    """Countries and former states by code; `q` searches names and codes (an exact code first)."""
+    """Countries and former states by code; `q` finds them by name in any of the six UN
+    languages or by abbreviation: exact names and codes first, then names containing it."""
     stmt = select(Country)
     order: list[Any] = [col(Country.code)]
     if q and q.strip():
         needle = q.strip()
+        codes = search_countries(needle)[:MAX_FOUND]
+        ranks = {code: rank for rank, code in enumerate(codes)}
+        order.insert(0, sa.case(ranks, value=col(Country.code), else_=len(codes)))
         order.insert(0, sa.case((col(Country.code) == needle.upper(), 0), else_=1))
         stmt = stmt.where(
             sa.or_(
                 col(Country.code) == needle.upper(),
+                col(Country.code).in_(codes),
                 Country.name.icontains(needle, autoescape=True),  # type: ignore[attr-defined]  # SQLModel: a column at class level
                 Country.official_name.icontains(needle, autoescape=True),  # type: ignore[union-attr]  # SQLModel: a column at class level
             )

@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Query, Request, Response
 
 from app import countries as country_data
 from app.anniversaries import MAX_WINDOW_YEARS, window_too_long
 from app.filters import AnniversaryFilter
+from app.i18n.languages import LANGUAGES, negotiate, parse_lang
 from app.models import MilestoneKind
 from app.problems import invalid
 
@@ -113,3 +114,29 @@ def public_url(request: Request, path: str) -> str:
     if base:
         return base.rstrip("/") + path
     return str(request.base_url).rstrip("/") + path
+
+
+def language(
+    request: Request,
+    response: Response,
+    lang: Annotated[
+        str | None,
+        Query(description=f"One of {', '.join(LANGUAGES)}; else `Accept-Language`, else en."),
+    ] = None,
+) -> str:
+    """The language of a JSON answer: ``?lang=``, else ``Accept-Language``; an unsupported
+    ``lang`` is a 422 listing the supported ones. Every /api/v1 route depends on it (once a
+    request: FastAPI caches a dependency), so every answer says its language."""
+    if lang is not None:
+        try:
+            chosen = parse_lang(lang)
+        except ValueError as exc:
+            raise invalid("lang", str(exc)) from None
+    else:
+        chosen = negotiate(request.headers.get("accept-language"))
+    response.headers["Content-Language"] = chosen
+    response.headers["Vary"] = "Accept-Language"
+    return chosen
+
+
+LangDep = Annotated[str, Depends(language)]

@@ -9,6 +9,7 @@ from sqlmodel import Session, func, select
 from app import crud, queries
 from app.api.concurrency import check_if_match, set_etag
 from app.api.deps import (
+    LangDep,
     PagingDep,
     RawBodyDep,
     parse_country,
@@ -16,6 +17,7 @@ from app.api.deps import (
     parse_pair,
     public_url,
 )
+from app.api.localise import event_out
 from app.auth import Change, ChangeDep, ViewerDep, sees_private
 from app.db import SessionDep
 from app.feeds import ical, render
@@ -83,6 +85,7 @@ def list_events(
     session: SessionDep,
     paging: PagingDep,
     viewer: ViewerDep,
+    lang: LangDep,
     country: Annotated[str | None, Query(description="ISO code: events involving it.")] = None,
     pair: Annotated[str | None, Query(description="Two codes, order-insensitive: `CN-PE`.")] = None,
     kind: Annotated[str | None, Query(description="Comma-separated event kinds.")] = None,
@@ -118,7 +121,7 @@ def list_events(
     total = session.exec(select(func.count()).select_from(stmt.order_by(None).subquery())).one()
     rows = session.exec(stmt.offset(paging.offset).limit(paging.limit))
     return Page(
-        items=[EventPublic.model_validate(e) for e in rows],
+        items=[event_out(e, lang) for e in rows],
         total=total,
         limit=paging.limit,
         offset=paging.offset,
@@ -236,29 +239,38 @@ def _store_imported(
 
 
 @router.get("/{event_id}.ics", response_class=Response)
-def download_event(event: EventDep, session: SessionDep, request: Request):
-    """One event as an iCalendar file, to add to a calendar or import elsewhere."""
+def download_event(event: EventDep, session: SessionDep, request: Request, lang: LangDep):
+    """One event as an iCalendar file, to add to a calendar or import elsewhere, in the
+    language of `lang` or `Accept-Language` (its own `title_i18n`, generated text)."""
     milestone = session.get(Milestone, event.milestone_id) if event.milestone_id else None
     if milestone is not None and milestone.deleted_at is not None:
         milestone = None  # a deleted milestone is not named
-    vevent = render.event_vevent(event, public_url(request, ""), milestone, portable=True)
+    vevent = render.event_vevent(
+        event, public_url(request, ""), milestone, portable=True, lang=lang
+    )
     zones = render.timezones_of([event], event.start_date.year, event.end_date.year)
     body = ical.calendar(
-        prodid=render.PRODID, name=event.title, description=None, components=[vevent],
+        prodid=render.PRODID, name=render.own_text(event, "title", lang) or event.title,
+        description=None, components=[vevent],
         timezones=zones,
     ).encode()  # fmt: skip
     return Response(
         body,
         media_type="text/calendar; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="event-{event.id}.ics"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="event-{event.id}.ics"',
+            "Content-Language": lang,
+            "Vary": "Accept-Language",
+        },
     )
 
 
 @router.get("/{event_id}", response_model=EventPublic)
-def read_event(event: EventDep, response: Response):
-    """One event; its `ETag` is its revision, for `If-Match` on changes."""
+def read_event(event: EventDep, response: Response, lang: LangDep):
+    """One event, its `title` in the answer's language; its `ETag` is its revision, for
+    `If-Match` on changes."""
     set_etag(response, event.revision)
-    return EventPublic.model_validate(event)
+    return event_out(event, lang)
 
 
 @router.patch("/{event_id}", response_model=EventPublic)

@@ -13,6 +13,7 @@ from app.api.feed_tokens import find_token
 from app.countries import lookup
 from app.feeds.catalogue import ALL, country_feed_of, pair_feed_of, private_feed_of
 from app.feeds.serve import serve_feed
+from app.i18n.languages import DEFAULT, LANGUAGES
 from app.models import FeedToken
 
 
@@ -50,6 +51,10 @@ FEED_PARAMETERS = [
      "description": "One duration in whole days or weeks, like `P180D`: a separate all-day "
      "event \"Prepare: ...\" that long before each jubilee, for apps that ignore alarms in "
      "subscribed calendars (Google Calendar)."},
+    {"name": "lang", "in": "query",
+     "schema": {"type": "string", "enum": list(LANGUAGES), "default": DEFAULT},
+     "description": "The feed's language (titles, names, labels); feeds take only this "
+     "parameter, not `Accept-Language`. The UIDs are the same in every language."},
 ]  # fmt: skip
 FEED_RESPONSES = {
     200: {"content": {"text/calendar": {"schema": {"type": "string"}}}},

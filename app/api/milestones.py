@@ -8,7 +8,8 @@ from sqlmodel import func, select
 
 from app import crud, transfer
 from app.api.concurrency import check_if_match, set_etag
-from app.api.deps import PagingDep, PlaceFilterDep, RawBodyDep, public_url
+from app.api.deps import LangDep, PagingDep, PlaceFilterDep, RawBodyDep, public_url
+from app.api.localise import milestone_out
 from app.auth import ChangeDep
 from app.db import SessionDep
 from app.models import (
@@ -40,6 +41,7 @@ def list_milestones(
     session: SessionDep,
     paging: PagingDep,
     place: PlaceFilterDep,
+    lang: LangDep,
     q: Annotated[
         str | None,
         Query(description="Text in title, description, source or country names.", max_length=200),
@@ -52,7 +54,7 @@ def list_milestones(
         stmt.order_by(Milestone.date, Milestone.id).offset(paging.offset).limit(paging.limit)
     )
     return Page(
-        items=[MilestonePublic.model_validate(m) for m in rows],
+        items=[milestone_out(m, lang) for m in rows],
         total=total,
         limit=paging.limit,
         offset=paging.offset,
@@ -141,10 +143,11 @@ def import_milestones(
 
 
 @router.get("/{milestone_id}", response_model=MilestonePublic)
-def read_milestone(milestone: MilestoneDep, response: Response):
-    """One milestone; its `ETag` is its revision, for `If-Match` on changes."""
+def read_milestone(milestone: MilestoneDep, response: Response, lang: LangDep):
+    """One milestone, its `title` in the answer's language; its `ETag` is its revision, for
+    `If-Match` on changes."""
     set_etag(response, milestone.revision)
-    return MilestonePublic.model_validate(milestone)
+    return milestone_out(milestone, lang)
 
 
 @router.patch("/{milestone_id}", response_model=MilestonePublic)

@@ -61,8 +61,8 @@ def build_entry(
     added = _extras(session, feed, q, found, base_url, complete=total <= cap)
     total += added.count
     info = render.FeedInfo(
-        scope=feed.scope, name=feed.name, description=feed.description, url=url,
-        base_url=base_url,
+        scope=feed.scope, name=feed.name_in(q.lang), description=feed.description_in(q.lang),
+        url=url, base_url=base_url, lang=q.lang,
     )  # fmt: skip
     body, truncated = render.render(
         info, found, today=day, cap=cap, events=events, milestones=milestones,

@@ -5,18 +5,17 @@ The scopes are those that app/crud.py ``feed_scopes`` bumps on a write."""
 from dataclasses import dataclass
 from functools import lru_cache
 
-from app.countries import name_of
+from app.i18n import text
+from app.i18n.languages import DEFAULT
 from app.models import FeedToken
-from app.wording import pair_label
 
 
 @dataclass(frozen=True)
 class Feed:
-    """Which feed a URL names: its scope (the version row), names, and what it selects."""
+    """Which feed a URL names: its scope (the version row), what it selects, and its path.
+    Its calendar name and description depend on the language (:meth:`name_in`)."""
 
     scope: str
-    name: str
-    description: str
     path: str  # canonical: /feeds/pairs/CN-PE.ics for pe-cn too
     country: str | tuple[str, ...] | None = None  # a tuple: any of these (private feeds)
     pair: tuple[str, str] | None = None
@@ -25,46 +24,55 @@ class Feed:
     private_for: tuple[str, ...] | None = None
     version_scopes: tuple[str, ...] = ()
     download_name: str | None = None  # a private feed's URL holds its token: never a file name
+    token_name: str | None = None  # a private feed's name is its token's
 
     @property
     def filename(self) -> str:
         return self.download_name or self.path.rsplit("/", 1)[1]
 
+    def name_in(self, lang: str) -> str:
+        """``X-WR-CALNAME`` in ``lang``: ``中国—秘鲁 anniversaries`` in Chinese, and so on."""
+        if self.token_name is not None:
+            return text.private_feed_name(self.token_name, lang)
+        if self.pair:
+            return text.pair_feed_name(*self.pair, lang)
+        if isinstance(self.country, str):
+            return text.country_feed_name(self.country, lang)
+        return text.all_feed_name(lang)
 
-ALL = Feed(
-    scope="all",
-    name="Diplomatic anniversaries",
-    description="Anniversaries of diplomatic relations and independence and national days "
-    "(diplomatic-calendar).",
-    path="/feeds/all.ics",
-)
+    def description_in(self, lang: str) -> str:
+        """``X-WR-CALDESC`` in ``lang``."""
+        if self.token_name is not None:
+            countries = (self.country,) if isinstance(self.country, str) else self.country or ()
+            return text.private_feed_description(lang, pair=self.pair, countries=countries)
+        if self.pair:
+            return text.pair_feed_description(*self.pair, lang)
+        if isinstance(self.country, str):
+            return text.country_feed_description(self.country, lang)
+        return text.all_feed_description(lang)
+
+    @property
+    def name(self) -> str:
+        return self.name_in(DEFAULT)
+
+    @property
+    def description(self) -> str:
+        return self.description_in(DEFAULT)
+
+
+ALL = Feed(scope="all", path="/feeds/all.ics")
 
 
 @lru_cache(maxsize=1024)
 def country_feed_of(code: str) -> Feed:
     """The feed of a country's items, alone or in a pair (``code`` canonical: ``PE``)."""
-    name = name_of(code)
-    return Feed(
-        scope=code,
-        name=f"{name} anniversaries",
-        description=f"Anniversaries of {name} and its relations with other countries "
-        "(diplomatic-calendar).",
-        path=f"/feeds/countries/{code}.ics",
-        country=code,
-    )
+    return Feed(scope=code, path=f"/feeds/countries/{code}.ics", country=code)
 
 
 @lru_cache(maxsize=4096)
 def pair_feed_of(a: str, b: str) -> Feed:
     """The feed of one pair; ``a`` and ``b`` sorted, so CN-PE and PE-CN are one feed."""
-    return Feed(
-        scope=f"{a}-{b}",
-        name=f"{pair_label([a, b])} anniversaries",
-        description=f"Anniversaries of the relations between {name_of(a)} and {name_of(b)} "
-        "(diplomatic-calendar).",
-        path=f"/feeds/pairs/{a}-{b}.ics",
-        pair=(a, b),
-    )
+    return Feed(scope=f"{a}-{b}", path=f"/feeds/pairs/{a}-{b}.ics", pair=(a, b))
 
 
 def private_feed_of(
@@ -75,22 +83,20 @@ def private_feed_of(
     own = tuple(token.country_list)  # empty: an admin's token, every country
     selected: str | tuple[str, ...] | None = None
     if pair:
-        scopes, label = [f"{pair[0]}-{pair[1]}"], pair_label(list(pair))
+        scopes = [f"{pair[0]}-{pair[1]}"]
     elif country:
-        scopes, selected, label = [country], country, name_of(country)
+        scopes, selected = [country], country
     elif own:
-        scopes, selected, label = list(own), own, ", ".join(name_of(c) for c in own)
+        scopes, selected = list(own), own
     else:
-        scopes, label = ["all"], "every country"
+        scopes = ["all"]
     return Feed(
         scope=f"private:{token.id}:{pair or country or ''}",
-        name=f"{token.name} (private)",
-        description=f"Anniversaries and events of {label}, private events included "
-        "(diplomatic-calendar).",
         path="/feeds/private/***.ics",  # its real URL is the caller's secret: never repeated
         private_for=own,
         version_scopes=tuple(s for scope in scopes for s in (scope, f"private:{scope}")),
         download_name="private.ics",
         country=selected,
         pair=pair,
+        token_name=token.name,
     )

@@ -12,6 +12,7 @@ from starlette.datastructures import QueryParams
 
 from app.api.deps import check_window
 from app.filters import AnniversaryFilter
+from app.i18n.languages import DEFAULT, parse_lang
 from app.models import CELEBRATED_KINDS, EventKind, MilestoneKind
 from app.planning import durations
 from app.planning.holidays import VERSION as HOLIDAYS_VERSION
@@ -42,6 +43,13 @@ class FeedParams(BaseModel):
     include: frozenset[str] = frozenset(INCLUDES)
     remind: tuple[str, ...] = ()
     prepare: str | None = None
+    # Only the explicit parameter: calendar apps send no reliable language preference.
+    lang: str = DEFAULT
+
+    @field_validator("lang", mode="before")
+    @classmethod
+    def _lang(cls, value: object) -> object:
+        return parse_lang(value) if isinstance(value, str) else value
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -85,6 +93,7 @@ class FeedQuery:
     include: frozenset[str]
     remind: tuple[str, ...] = ()  # canonical durations, longest first (VALARMs)
     prepare: str | None = None  # canonical whole days ("Prepare:" events)
+    lang: str = DEFAULT  # part of the feed's identity: its own ETag and cache entry
 
     @cached_property
     def key(self) -> str:
@@ -93,7 +102,7 @@ class FeedQuery:
         events = ",".join(sorted(self.event_kinds)) if self.event_kinds is not None else "*"
         key = (
             f"{self.start}|{self.end}|{','.join(sorted(self.kinds))}|{events}|"
-            f"{self.jubilee_only}|{','.join(sorted(self.include))}"
+            f"{self.jubilee_only}|{','.join(sorted(self.include))}|{self.lang}"
         )
         if self.remind or self.prepare:
             key += f"|remind={','.join(self.remind)}|prepare={self.prepare or ''}"
@@ -128,4 +137,5 @@ def parse_feed_query(params: QueryParams, now: dt.date) -> FeedQuery:
         p.include,
         p.remind,
         p.prepare,
+        p.lang,
     )

@@ -22,16 +22,17 @@ import icalendar
 
 from app import __version__
 from app.anniversaries import Anniversary
-from app.countries import name_of
 from app.feeds import extras, ical
 from app.feeds.cache import PieceCache
+from app.i18n import text, wording
+from app.i18n.languages import DEFAULT
+from app.i18n.names import country_name
 from app.models import Event, EventPublic, Milestone
-from app.wording import anniversary_title
 
 PRODID = f"-//diplomatic-calendar//diplocal {__version__}//EN"
-# Each VEVENT is serialised once per revision of what it shows (and base URL): the key holds
-# the revision and last change of the milestone or event, and of the milestone an event
-# celebrates, which every write through the API moves. 24 MB hold about 27,000 VEVENTs.
+# Each VEVENT is serialised once per revision of what it shows, base URL and language: the
+# key holds the revision and last change of the milestone or event, and of the milestone an
+# event celebrates, which every write through the API moves. 24 MB hold about 27,000 VEVENTs.
 PIECES = PieceCache(24 * 2**20)
 UID_DOMAIN = "diplomatic-calendar"
 
@@ -45,68 +46,69 @@ class FeedInfo:
     description: str
     url: str  # the feed's own URL, for the truncation notice
     base_url: str  # where milestone links point
+    lang: str = DEFAULT
 
 
 def anniversary_uid(milestone_id: object, year: int) -> str:
-    """Identity alone: the milestone and the year (RFC 5545 §3.8.4.7)."""
+    """Identity alone: the milestone and the year (RFC 5545 §3.8.4.7); the same in every
+    language, so one anniversary is one event whichever feed a client reads it from."""
     return f"anniversary-{milestone_id}-{year}@{UID_DOMAIN}"
 
 
-# Not strftime("%B"): that follows the process locale, and feeds must not.
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
+def own_text(item: Milestone | Event, field: str, lang: str) -> str | None:
+    """What people named the milestone or event in ``lang`` (``title_i18n``,
+    ``description_i18n``), else its own ``title`` or ``description``."""
+    given: dict[str, str] = getattr(item, f"{field}_i18n", None) or {}
+    value: str | None = getattr(item, field)
+    return given.get(lang) or value
 
 
-def _long_date(d: dt.date, precision: str) -> str:
-    if precision == "year":
-        return str(d.year)
-    if precision == "month":
-        return f"{MONTHS[d.month - 1]} {d.year}"
-    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+def milestone_title(m: Milestone, lang: str = DEFAULT) -> str:
+    """The milestone's title in ``lang``, or one generated from its kind and countries."""
+    return own_text(m, "title", lang) or wording.default_title(m.kind, m.countries, lang)
 
 
-def anniversary_summary(a: Anniversary[Milestone]) -> str:
+def anniversary_summary(a: Anniversary[Milestone], lang: str = DEFAULT) -> str:
     m = a.milestone
-    summary = anniversary_title(a.years, m.kind, m.countries, m.title)
-    return summary + " (observed)" if a.observed else summary
-
-
-def anniversary_description(a: Anniversary[Milestone]) -> str:
-    m = a.milestone
-    lines = [f"{m.display_title}: {_long_date(m.date, m.precision)}."]
-    if a.tier:
-        lines.append(f"{a.ordinal} anniversary: a {a.tier} jubilee.")
-    elif a.jubilee:
-        lines.append(f"{a.ordinal} anniversary: a jubilee.")
-    else:
-        lines.append(f"{a.ordinal} anniversary.")
-    if a.observed:
-        lines.append(f"Observed on 28 February: {a.year} has no 29 February.")
-    if m.description:
-        lines.append("")
-        lines.append(m.description)
-    lines.append("")
-    lines.append(
-        f"Source: {m.source or 'not given'}" + (f" ({m.source_url})" if m.source_url else "")
+    summary = wording.anniversary_title(
+        a.years, m.kind, m.countries, lang, own_text(m, "title", lang)
     )
-    lines.append(f"Confidence: {m.confidence}")
+    return wording.observed_title(summary, lang) if a.observed else summary
+
+
+def anniversary_description(a: Anniversary[Milestone], lang: str = DEFAULT) -> str:
+    m = a.milestone
+    # The SUMMARY names the pair already: an untitled milestone's origin is its kind.
+    origin = own_text(m, "title", lang) or wording.kind_name(m.kind, lang)
+    lines = [
+        text.origin_line(origin, m.date, m.precision, lang),
+        text.anniversary_line(a.years, lang),
+    ]
+    if a.observed:
+        lines.append(text.observed_note(a.year, lang))
+    description = own_text(m, "description", lang)
+    if description:
+        lines += ["", description]
+    lines += [
+        "",
+        text.source_line(m.source, m.source_url, lang),
+        text.confidence_line(m.confidence, lang),
+    ]
     return "\n".join(lines)
 
 
-def anniversary_event(a: Anniversary[Milestone], base_url: str) -> str:
+def anniversary_event(a: Anniversary[Milestone], base_url: str, lang: str = DEFAULT) -> str:
     m = a.milestone
     assert a.date is not None, "undated anniversaries have no place in a feed"
     categories = [m.kind, "jubilee"] if a.jubilee else [m.kind]
     return ical.all_day_event(
         uid=anniversary_uid(m.id, a.year),
         day=a.date,
-        summary=anniversary_summary(a),
+        summary=anniversary_summary(a, lang),
         dtstamp=m.updated_at,
         last_modified=m.updated_at,
         sequence=m.revision,
-        description=anniversary_description(a),
+        description=anniversary_description(a, lang),
         categories=categories,
         url=f"{base_url}/api/v1/milestones/{m.id}",
     )
@@ -118,28 +120,13 @@ def truncation_notice(
     return ical.all_day_event(
         uid=f"truncated-{feed.scope}@{UID_DOMAIN}",
         day=today,
-        summary=f"This calendar shows {shown} of {total} events",
+        summary=text.truncation_summary(shown, total, feed.lang),
         dtstamp=stamp,
         sequence=0,
-        description=(
-            f"The feed holds more events than calendar apps accept, so it keeps the {shown} "
-            "nearest to today. To see the others, subscribe to a narrower feed: add "
-            "from= and to= (dates), kind= or jubilee_only=true to its URL, or use a country "
-            f"or pair feed. For example: {feed.url}?jubilee_only=true"
-        ),
+        description=text.truncation_description(shown, feed.url, feed.lang),
         categories=["notice"],
         url=feed.url,
     )
-
-
-ROLE_NAMES = {
-    "embassy": "embassy",
-    "government": "government",
-    "enterprise": "enterprise",
-    "community": "community",
-    "other": "organiser",
-}
-MODE_NAMES = {"in_person": "In person", "online": "Online", "hybrid": "In person and online"}
 
 
 def event_uid_for(event_id: object) -> str:
@@ -164,40 +151,39 @@ def vtimezone(tzid: str, first_year: int, last_year: int) -> str:
     return text.replace("\r\n", "\n").replace("\n", "\r\n")
 
 
-def location(event: Event) -> str | None:
+def location(event: Event, lang: str = DEFAULT) -> str | None:
     """``venue, city, country`` as people write an address; "Online" for online-only events."""
     if event.mode == "online":
-        return "Online"
-    places = [event.venue, event.city, *(name_of(c) for c in event.countries[-1:])]
+        return text.online_location(lang)
+    places = [event.venue, event.city, *(country_name(c, lang) for c in event.countries[-1:])]
     return ", ".join(p for p in places if p) or None
 
 
-def event_description(event: Event, milestone: Milestone | None) -> str:
+def event_description(event: Event, milestone: Milestone | None, lang: str = DEFAULT) -> str:
     lines = []
-    if event.description:
-        lines += [event.description, ""]
-    lines.append(f"{MODE_NAMES[event.mode]}.")
+    description = own_text(event, "description", lang)
+    if description:
+        lines += [description, ""]
+    lines.append(text.mode_line(event.mode, lang))
     if event.online_url:
-        lines.append(f"Join online: {event.online_url}")
+        lines.append(text.join_online_line(event.online_url, lang))
     if event.organizers:
-        who = "; ".join(
-            f"{o['name']} ({ROLE_NAMES.get(o.get('role', 'other'), 'organiser')})"
-            for o in event.organizers
-        )
-        lines.append(f"Organisers: {who}")
+        lines.append(text.organisers_line(event.organizers, lang))
     if milestone is not None and event.year is not None:
-        title = anniversary_title(
-            event.year - milestone.date.year, milestone.kind, milestone.countries, milestone.title
-        )
-        lines.append(f"Celebrates: {title}")
+        title = wording.anniversary_title(
+            event.year - milestone.date.year, milestone.kind, milestone.countries, lang,
+            own_text(milestone, "title", lang),
+        )  # fmt: skip
+        lines.append(text.celebrates_line(title, lang))
     if event.status == "cancelled":
-        lines.append("This event is cancelled.")
+        lines.append(text.cancelled_line(lang))
     return "\n".join(lines)
 
 
 def event_vevent(
-    event: Event, base_url: str, milestone: Milestone | None = None, *, portable: bool = False
-) -> str:
+    event: Event, base_url: str, milestone: Milestone | None = None, *, portable: bool = False,
+    lang: str = DEFAULT,
+) -> str:  # fmt: skip
     """One celebration as a VEVENT. ``milestone`` is the live milestone it celebrates, if any
     (a deleted one is not named). ``portable`` adds an ``X-DIPLOCAL-EVENT`` property with the
     event's fields, so that importing a downloaded event restores it exactly."""
@@ -208,8 +194,8 @@ def event_vevent(
     )
     optional: dict[str, Any] = {
         "last_modified": event.updated_at,
-        "description": event_description(event, milestone),
-        "location": location(event),
+        "description": event_description(event, milestone, lang),
+        "location": location(event, lang),
         "categories": [event.kind],
         "url": event.online_url or f"{base_url}/api/v1/events/{event.id}",
         "conference": event.online_url,
@@ -219,16 +205,17 @@ def event_vevent(
     if portable:
         data = EventPublic.model_validate(event).as_input()
         optional["extra"] = ical.text("X-DIPLOCAL-EVENT", json.dumps(data, ensure_ascii=False))
+    summary = own_text(event, "title", lang) or event.title
     if event.all_day:
         return ical.all_day_event(
-            uid=event.uid, day=event.start_date, last_day=event.end_date, summary=event.title,
+            uid=event.uid, day=event.start_date, last_day=event.end_date, summary=summary,
             dtstamp=event.updated_at, sequence=event.revision, **optional,
         )  # fmt: skip
     start, end, tzid = event.starts_at, event.ends_at, event.timezone
     assert start and end and tzid, "not all-day: the event models require all three"
     return ical.timed_event(
         uid=event.uid, start=start, end=end, tzid=tzid,
-        summary=event.title, dtstamp=event.updated_at, sequence=event.revision, **optional,
+        summary=summary, dtstamp=event.updated_at, sequence=event.revision, **optional,
     )  # fmt: skip
 
 
@@ -275,26 +262,26 @@ def render(
         components.append(truncation_notice(feed, len(items), total, today, stamp))
     milestones = milestones or {}
     kept_events = []
-    base = feed.base_url
+    base, lang = feed.base_url, feed.lang
     for _, obj in items:
         if isinstance(obj, Event):
             kept_events.append(obj)
             celebrated = milestones.get(obj.milestone_id)
-            key: tuple[object, ...] = (obj.id, obj.revision, obj.updated_at, base)
+            key: tuple[object, ...] = (obj.id, obj.revision, obj.updated_at, base, lang)
             if celebrated is not None:
                 key += (celebrated.id, celebrated.revision, celebrated.updated_at)
             piece = PIECES.get(key)
             if piece is None:
-                piece = event_vevent(obj, base, celebrated)
+                piece = event_vevent(obj, base, celebrated, lang=lang)
                 PIECES.put(key, piece)
         elif isinstance(obj, extras.Piece):
             piece = obj.text
         else:
             m = obj.milestone  # type: ignore[attr-defined]  # obj is an Anniversary here
-            key = (m.id, m.revision, m.updated_at, obj.year, base)  # type: ignore[attr-defined]  # obj is an Anniversary here
+            key = (m.id, m.revision, m.updated_at, obj.year, base, lang)  # type: ignore[attr-defined]  # obj is an Anniversary here
             piece = PIECES.get(key)
             if piece is None:
-                piece = anniversary_event(obj, base)  # type: ignore[arg-type]  # obj is an Anniversary here
+                piece = anniversary_event(obj, base, lang)  # type: ignore[arg-type]  # obj is an Anniversary here
                 PIECES.put(key, piece)
             piece = extras.with_alarms(piece, alarms)
         components.append(piece)

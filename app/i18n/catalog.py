@@ -17,7 +17,8 @@ from babel.messages.pofile import read_po
 from app.i18n.languages import DEFAULT, LANGUAGES
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
-DOMAIN = "messages"
+DOMAIN = "messages"  # generated text: feeds and JSON
+PAGES = "pages"  # the chrome of the web pages (app/pages/templates), a catalogue of its own
 
 
 def N_(message: str) -> str:
@@ -26,17 +27,18 @@ def N_(message: str) -> str:
     return message
 
 
-def po_path(lang: str) -> Path:
-    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+def po_path(lang: str, domain: str = DOMAIN) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
 
 
 @cache
-def translations(lang: str) -> gettext.NullTranslations:
-    """The catalogue of ``lang``: the compiled ``.mo`` when it is as new as the ``.po``, else
-    the ``.po`` compiled in memory. English, the source language, translates to itself."""
+def translations(lang: str, domain: str = DOMAIN) -> gettext.NullTranslations:
+    """The catalogue of ``lang`` in ``domain``: the compiled ``.mo`` when it is as new as the
+    ``.po``, else the ``.po`` compiled in memory. English, the source language, translates to
+    itself."""
     if lang == DEFAULT or lang not in LANGUAGES:
         return gettext.NullTranslations()
-    po = po_path(lang)
+    po = po_path(lang, domain)
     mo = po.with_suffix(".mo")
     if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
         with mo.open("rb") as f:
@@ -56,9 +58,9 @@ def translate(lang: str, message: str, **values: object) -> str:
 
 
 def compile_all(locale_dir: Path = LOCALE_DIR) -> list[Path]:
-    """Writes ``messages.mo`` next to every ``messages.po``; the build calls this."""
+    """Writes a ``.mo`` next to every ``.po`` of every domain; the build calls this."""
     written = []
-    for po in sorted(locale_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+    for po in sorted(locale_dir.glob("*/LC_MESSAGES/*.po")):
         with po.open("rb") as f:
             catalog = read_po(f, locale=po.parent.parent.name)
         mo = po.with_suffix(".mo")

@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Annotated, Generic, TypeVar
 from urllib.parse import urlsplit
 
@@ -12,6 +13,7 @@ from sqlmodel import Field, SQLModel
 from app import countries as country_data
 from app.anniversaries import Precision
 from app.db import UTCDateTime, utcnow
+from app.i18n.languages import LANGUAGES
 
 # One naming convention, so that Alembic names constraints the same on every engine.
 SQLModel.metadata.naming_convention = {
@@ -105,12 +107,33 @@ def _check_url(value: str | None) -> str | None:
     return value
 
 
+def _in_languages(limit: int, check: Callable[[str | None], str | None]) -> AfterValidator:
+    """A text per language (``{"zh": "...", "es": "..."}``): keys among the six languages,
+    each value checked like the field it translates and at most ``limit`` characters."""
+
+    def validate(value: dict[str, str]) -> dict[str, str]:
+        result = {}
+        for lang, text in value.items():
+            if lang not in LANGUAGES:
+                raise ValueError(f"unknown language {lang!r}; use one of: {', '.join(LANGUAGES)}")
+            if not text.strip():
+                raise ValueError(f"the {lang} text is empty; leave the language out instead")
+            if len(text) > limit:
+                raise ValueError(f"the {lang} text is longer than {limit} characters")
+            result[lang] = check(text) or ""
+        return {lang: result[lang] for lang in LANGUAGES if lang in result}
+
+    return AfterValidator(validate)
+
+
 Line = Annotated[str, AfterValidator(_check_line)]
 Text = Annotated[str, AfterValidator(_check_text)]
 Url = Annotated[str, AfterValidator(_check_url)]
 
 TITLE_MAX = 500
 DESCRIPTION_MAX = 20_000
+TitleI18n = Annotated[dict[str, str], _in_languages(TITLE_MAX, _check_line)]
+DescriptionI18n = Annotated[dict[str, str], _in_languages(DESCRIPTION_MAX, _check_text)]
 SOURCE_MAX = 2_000
 
 

@@ -17,10 +17,12 @@ from app.models.common import (
     SOURCE_MAX,
     TITLE_MAX,
     Countries,
+    DescriptionI18n,
     History,
     Line,
     Place,
     Text,
+    TitleI18n,
     Url,
 )
 from app.problems import FieldError
@@ -113,6 +115,12 @@ class EventBase(SQLModel):
     venue: Line | None = Field(default=None, max_length=SOURCE_MAX)
     city: Line | None = Field(default=None, max_length=200)
     online_url: Url | None = Field(default=None, max_length=SOURCE_MAX)
+    # Names people give in other languages; a feed in that language uses them (GUIDE.md).
+    title_i18n: TitleI18n = Field(
+        default_factory=dict, sa_type=sa.JSON,
+        schema_extra={"examples": [{"zh": "中秘建交50周年招待会"}]},
+    )  # fmt: skip
+    description_i18n: DescriptionI18n = Field(default_factory=dict, sa_type=sa.JSON)
 
 
 class Event(EventBase, Place, History, table=True):

@@ -15,10 +15,12 @@ from app.models.common import (
     SOURCE_MAX,
     TITLE_MAX,
     Countries,
+    DescriptionI18n,
     History,
     Line,
     Place,
     Text,
+    TitleI18n,
     Url,
     format_partial_date,
     parse_partial_date,
@@ -65,6 +67,12 @@ class MilestoneBase(SQLModel):
     description: Text | None = Field(default=None, max_length=DESCRIPTION_MAX, sa_type=sa.Text)
     source: Line | None = Field(default=None, max_length=SOURCE_MAX)
     source_url: Url | None = Field(default=None, max_length=SOURCE_MAX)
+    # Names people give in other languages; a feed in that language uses them (GUIDE.md).
+    title_i18n: TitleI18n = Field(
+        default_factory=dict, sa_type=sa.JSON,
+        schema_extra={"examples": [{"zh": "中秘建交50周年招待会"}]},
+    )  # fmt: skip
+    description_i18n: DescriptionI18n = Field(default_factory=dict, sa_type=sa.JSON)
 
 
 class Milestone(MilestoneBase, Place, History, table=True):
@@ -211,9 +219,16 @@ class AnniversaryPublic(BaseModel):
     tier: str | None = Field(schema_extra={"examples": ["golden"]})
     observed: bool = Field(description="True when 29 February is observed on 28 February.")
     title: str = Field(
-        schema_extra={
-            "examples": ["50th anniversary of diplomatic relations between China and Peru"]
-        }
+        description="In the answer's language (`Content-Language`).",
+        schema_extra={"examples": ["China – Peru: 50th anniversary of diplomatic relations"]},
+    )
+    kind_label: str = Field(
+        description="The kind as people read it, in the answer's language.",
+        schema_extra={"examples": ["Diplomatic relations"]},
+    )
+    note: str | None = Field(
+        default=None,
+        description="Why the day is 28 February, or why there is no day, in the answer's language.",
     )
     origin_date: str
     precision: Precision

@@ -1,8 +1,8 @@
 """Which language a page is in, and dates in that language (CLDR through Babel).
 
-The page chrome is marked for gettext in the templates (``{% trans %}``, ``_()``); until the
-catalogues land, null translations are installed, so the chrome reads in English while names
-and dates already follow the language.
+The page chrome is marked for gettext in the templates (``{% trans %}``, ``_()``) and
+translated by the ``pages`` catalogues (app/locale/<lang>/LC_MESSAGES/pages.po, loaded in
+app/pages/render.py); names and dates follow the language through CLDR.
 """
 
 import datetime as dt

@@ -7,7 +7,8 @@ language catalogues without touching a route or a template. It calls:
 - ``app.queries.anniversaries`` (the same window query as the JSON API and the feeds),
 - ``app.queries.milestones_query``, ``app.queries.events_query``, ``app.queries.visible_events``,
 - ``app.anniversaries.anniversaries_of``, ``is_jubilee``, ``tier``,
-- ``app.wording.anniversary_title`` and ``default_title``.
+- ``app.feeds.render.anniversary_summary`` and ``milestone_title`` (app/i18n wording, the
+  feeds' titles in the page's language).
 """
 
 import datetime as dt
@@ -18,9 +19,10 @@ from sqlmodel import Session, select
 
 from app import queries
 from app.anniversaries import Anniversary, anniversaries_of
+from app.feeds import render
 from app.filters import AnniversaryFilter
+from app.i18n.languages import DEFAULT
 from app.models import CELEBRATED_KINDS, Event, Milestone
-from app.wording import anniversary_title, default_title
 
 UPCOMING_DAYS = 30
 HOME_JUBILEES = 200  # the rest, if any, is one link away in the JSON API
@@ -56,13 +58,13 @@ class PairView:
     celebrates: dict[uuid.UUID, Milestone] = field(default_factory=dict)
 
 
-def title_of(a: Anniversary[Milestone]) -> str:
-    m = a.milestone
-    return anniversary_title(a.years, m.kind, countries_of(m), m.title)
+def title_of(a: Anniversary[Milestone], lang: str = DEFAULT) -> str:
+    """The anniversary's title in ``lang``, as its feed in that language says it."""
+    return render.anniversary_summary(a, lang)
 
 
-def milestone_title(m: Milestone) -> str:
-    return m.title or default_title(m.kind, countries_of(m))
+def milestone_title(m: Milestone, lang: str = DEFAULT) -> str:
+    return render.milestone_title(m, lang)
 
 
 def countries_of(item: Milestone | Event) -> list[str]:

@@ -19,6 +19,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app import __version__
 from app.httputils import accepts_gzip, etag_matches, quote_etag
+from app.i18n import catalog
+from app.i18n.wording import kind_name
 from app.pages import i18n, session
 
 HERE = Path(__file__).parent
@@ -33,22 +35,34 @@ def _stamp() -> str:
     return h.hexdigest()[:16]
 
 
-env = Environment(
-    loader=FileSystemLoader(HERE / "templates"),
-    autoescape=select_autoescape(["html"]),
-    extensions=["jinja2.ext.i18n"],
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-env.install_null_translations(newstyle=True)  # the gettext catalogues plug in here
-env.globals.update(
-    country_name=i18n.country_name,
-    pair_name=i18n.pair_name,
-    long_date=i18n.long_date,
-    date_time=i18n.date_time,
-    language_name=i18n.language_name,
-    LANGUAGES=i18n.LANGUAGES,
-)
+def _environment(lang: str) -> Environment:
+    """The templates in ``lang``: one environment per language, each with its own gettext
+    catalogue (domain ``pages``, loaded like the feeds' catalogues, app/i18n/catalog.py), so
+    that concurrent requests in different languages never share installed translations."""
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(  # type: ignore[attr-defined]  # added by the i18n extension
+        catalog.translations(lang, catalog.PAGES), newstyle=True
+    )
+    env.globals.update(
+        country_name=i18n.country_name,
+        pair_name=i18n.pair_name,
+        long_date=i18n.long_date,
+        date_time=i18n.date_time,
+        language_name=i18n.language_name,
+        kind_name=kind_name,
+        LANGUAGES=i18n.LANGUAGES,
+    )
+    return env
+
+
+ENVIRONMENTS = {lang: _environment(lang) for lang in i18n.LANGUAGES}
+env = ENVIRONMENTS["en"]
 templates = Jinja2Templates(env=env)
 STAMP = _stamp()
 STATIC_VERSION = STAMP[:8]  # ?v= on the stylesheet and script, so a deploy reloads them
@@ -112,13 +126,17 @@ def page(
     status: int = 200,
 ) -> Response:
     """Render, gzip when the client accepts it, and remember a ``?lang=`` choice in a cookie."""
-    html = templates.get_template(template).render(
-        request=request,
-        lang=lang,
-        dir=i18n.direction(lang),
-        switch_url=lambda code: switch_url(request, code),
-        static_version=STATIC_VERSION,
-        **{"editor": session.current(request), **context},
+    html = (
+        ENVIRONMENTS.get(lang, env)
+        .get_template(template)
+        .render(
+            request=request,
+            lang=lang,
+            dir=i18n.direction(lang),
+            switch_url=lambda code: switch_url(request, code),
+            static_version=STATIC_VERSION,
+            **{"editor": session.current(request), **context},
+        )
     )
     body = html.encode()
     gzipped = accepts_gzip(request.headers.get("accept-encoding"))

@@ -6,16 +6,17 @@ version read per scope.
 """
 
 import uuid
+from functools import partial
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from app.countries import lookup
+from app.feeds.catalogue import ALL, country_feed_of, pair_feed_of
 from app.pages import i18n, queries, subscribe
 from app.pages.errors import error_page
 from app.pages.render import not_modified, page, page_etag, today
-from app.wording import pair_label
 
 router = APIRouter(include_in_schema=False)
 
@@ -62,9 +63,9 @@ def home(request: Request, q: str | None = None) -> Response:
         "q": q,
         "matches": matches,
         "today": today(),
-        "title_of": queries.title_of,
+        "title_of": partial(queries.title_of, lang=lang),
         "countries_of": queries.countries_of,
-        **_panel(request, lang, "/feeds/all.ics", "Diplomatic anniversaries"),
+        **_panel(request, lang, "/feeds/all.ics", ALL.name_in(lang)),
     }
     return page(request, "home.html", context, lang=lang, etag=etag)
 
@@ -90,10 +91,12 @@ def country_page(request: Request, code: str) -> Response:
         "info": info,
         "partners": sorted(view.partners, key=lambda p: i18n.country_name(p.code, lang)),
         "today": today(),
-        "title_of": queries.title_of,
-        "milestone_title": queries.milestone_title,
+        "title_of": partial(queries.title_of, lang=lang),
+        "milestone_title": partial(queries.milestone_title, lang=lang),
         "countries_of": queries.countries_of,
-        **_panel(request, lang, f"/feeds/countries/{code}.ics", f"{info.name} anniversaries"),
+        **_panel(
+            request, lang, f"/feeds/countries/{code}.ics", country_feed_of(code).name_in(lang)
+        ),
     }
     return page(request, "country.html", context, lang=lang, etag=etag)
 
@@ -121,9 +124,9 @@ def pair_page(request: Request, pair: str) -> Response:
     context = {
         "view": view,
         "today": today(),
-        "title_of": queries.title_of,
-        "milestone_title": queries.milestone_title,
-        **_panel(request, lang, f"/feeds/pairs/{a}-{b}.ics", f"{pair_label([a, b])} anniversaries"),
+        "title_of": partial(queries.title_of, lang=lang),
+        "milestone_title": partial(queries.milestone_title, lang=lang),
+        **_panel(request, lang, f"/feeds/pairs/{a}-{b}.ics", pair_feed_of(a, b).name_in(lang)),
     }
     return page(request, "pair.html", context, lang=lang, etag=etag)
 
@@ -150,7 +153,7 @@ def event_page(request: Request, event_id: str) -> Response:
         context = {
             "event": event,
             "milestone": milestone,
-            "milestone_title": queries.milestone_title,
+            "milestone_title": partial(queries.milestone_title, lang=lang),
             "countries_of": queries.countries_of,
         }
         return page(request, "event.html", context, lang=lang, etag=etag)

@@ -85,8 +85,15 @@ def write_csv(
     writer.writerow(columns)
     for record in records:
         row = {**record, "countries": " ".join(record["countries"])}
-        writer.writerow(["" if row[c] is None else row[c] for c in columns])
+        writer.writerow([_cell(row[c]) for c in columns])
         yield "milestones"
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell: a dict (``title_i18n``) as compact JSON, empty when it is empty or null."""
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")) if value else ""
+    return "" if value is None else value
 
 
 def write(

@@ -7,6 +7,7 @@ their UIDs and SEQUENCE numbers across a move. Its columns are the API's milesto
 an import cannot restore: a new field of the models needs no edit here.
 """
 
+import json
 import re
 import uuid
 from collections.abc import Iterator
@@ -47,6 +48,17 @@ class MilestoneRecord(MilestoneCreate):
     def _split_countries(cls, value: Any) -> Any:
         if isinstance(value, str):
             return [c for c in re.split(r"[\s;,]+", value) if c]
+        return value
+
+    @field_validator("title_i18n", "description_i18n", mode="before")
+    @classmethod
+    def _json_cell(cls, value: Any) -> Any:
+        """A CSV cell holds a language's texts as a JSON object."""
+        if isinstance(value, str):
+            try:
+                return json.loads(value)
+            except ValueError:
+                raise ValueError('expected a JSON object like {"zh": "..."}') from None
         return value
 
     @model_validator(mode="after")
