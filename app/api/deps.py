@@ -11,6 +11,7 @@ from app import countries as country_data
 from app.anniversaries import MAX_WINDOW_YEARS, window_too_long
 from app.filters import AnniversaryFilter
 from app.models import MilestoneKind
+from app.models.common import calendar_year_problem
 from app.problems import invalid
 
 MAX_LIMIT = 500
@@ -81,6 +82,11 @@ PlaceFilterDep = Annotated[AnniversaryFilter, Depends(place_filter)]
 
 
 def check_window(start: dt.date, end: dt.date) -> None:
+    """A window of dates that calendars can show (``FIRST_YEAR`` to ``LAST_YEAR``), at most
+    ``MAX_WINDOW_YEARS`` long."""
+    for field, day in (("from", start), ("to", end)):
+        if reason := calendar_year_problem(day):
+            raise invalid(field, reason)
     if end < start:
         raise invalid("to", f"'to' ({end}) is before 'from' ({start})")
     if window_too_long(start, end):
