@@ -67,6 +67,14 @@ def _long_date(d: dt.date, precision: str) -> str:
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
 
 
+# The one statement of confidence in a DESCRIPTION, from the ``confidence`` field: the data
+# set's own notes say nothing of confidence (scripts/build_seed.py).
+CONFIDENCE_LINES = {
+    "verified": "Confidence: verified (two independent sources agree, or an official one).",
+    "unverified": "Confidence: unverified (one source, or sources that disagree).",
+}
+
+
 def anniversary_summary(a: Anniversary[Milestone]) -> str:
     m = a.milestone
     summary = anniversary_title(a.years, m.kind, m.countries, m.title)
@@ -91,7 +99,7 @@ def anniversary_description(a: Anniversary[Milestone]) -> str:
     lines.append(
         f"Source: {m.source or 'not given'}" + (f" ({m.source_url})" if m.source_url else "")
     )
-    lines.append(f"Confidence: {m.confidence}")
+    lines.append(CONFIDENCE_LINES.get(m.confidence, f"Confidence: {m.confidence}."))
     return "\n".join(lines)
 
 
@@ -137,9 +145,10 @@ ROLE_NAMES = {
     "government": "government",
     "enterprise": "enterprise",
     "community": "community",
-    "other": "organiser",
 }
 MODE_NAMES = {"in_person": "In person", "online": "Online", "hybrid": "In person and online"}
+# Kinds that are not gatherings: "in person" (the default mode) says nothing of them.
+NOT_GATHERINGS = frozenset({"publication", "stamp_issue"})
 
 
 def event_uid_for(event_id: object) -> str:
@@ -165,10 +174,13 @@ def vtimezone(tzid: str, first_year: int, last_year: int) -> str:
 
 
 def location(event: Event) -> str | None:
-    """``venue, city, country`` as people write an address; "Online" for online-only events."""
+    """``venue, city, country`` as people write an address; "Online" for online-only events.
+    The country is the venue's, when known: never guessed from the event's countries (a
+    China–Peru reception in Beijing is not in Peru, and a map pin there would mislead)."""
     if event.mode == "online":
         return "Online"
-    places = [event.venue, event.city, *(name_of(c) for c in event.countries[-1:])]
+    country = name_of(event.venue_country) if event.venue_country else None
+    places = [event.venue, event.city, country]
     return ", ".join(p for p in places if p) or None
 
 
@@ -176,12 +188,15 @@ def event_description(event: Event, milestone: Milestone | None) -> str:
     lines = []
     if event.description:
         lines += [event.description, ""]
-    lines.append(f"{MODE_NAMES[event.mode]}.")
+    if event.kind not in NOT_GATHERINGS or event.mode != "in_person":
+        lines.append(f"{MODE_NAMES[event.mode]}.")
     if event.online_url:
         lines.append(f"Join online: {event.online_url}")
     if event.organizers:
         who = "; ".join(
-            f"{o['name']} ({ROLE_NAMES.get(o.get('role', 'other'), 'organiser')})"
+            o["name"]
+            if o.get("role", "other") == "other"
+            else f"{o['name']} ({ROLE_NAMES[o['role']]})"
             for o in event.organizers
         )
         lines.append(f"Organisers: {who}")
