@@ -244,6 +244,10 @@ def test_feed_windows_stay_within_the_calendar_years(client):
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "to"
     assert client.get("/feeds/all.ics?from=0999-01-01&to=1001-01-01").status_code == 422
     assert client.get("/feeds/all.ics?from=2990-01-01&to=2999-12-31").status_code == 200
+    # Found by the fuzzer's calendar-edge examples: a default bound past year 9999.
+    for query in ("from=9999-12-01", "to=0001-01-01"):
+        r = client.get(f"/api/v1/anniversaries?{query}")
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == query.split("=")[0]
 
 
 def test_thousands_of_if_none_match_lines_do_not_stall_the_worker(make_database, tmp_path):

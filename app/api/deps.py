@@ -81,6 +81,14 @@ def place_filter(
 PlaceFilterDep = Annotated[AnniversaryFilter, Depends(place_filter)]
 
 
+def check_bounds(start: dt.date | None, end: dt.date | None) -> None:
+    """``from`` and ``to`` as given, each in the calendar years: checked before a default
+    bound is computed from the other, which past year 9999 would overflow."""
+    for field, day in (("from", start), ("to", end)):
+        if day is not None and (reason := calendar_year_problem(day)):
+            raise invalid(field, reason)
+
+
 def check_window(start: dt.date, end: dt.date) -> None:
     """A window of dates that calendars can show (``FIRST_YEAR`` to ``LAST_YEAR``), at most
     ``MAX_WINDOW_YEARS`` long."""

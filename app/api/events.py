@@ -11,6 +11,7 @@ from app.api.concurrency import check_if_match, set_etag
 from app.api.deps import (
     PagingDep,
     RawBodyDep,
+    check_bounds,
     check_window,
     parse_country,
     parse_kinds,
@@ -35,7 +36,6 @@ from app.models import (
     Scope,
     anniversary_problem,
 )
-from app.models.common import calendar_year_problem
 from app.problems import forbidden, from_pydantic, invalid, problem, validation_errors
 from app.transfer.ics import IcsSyntaxError, ParsedEvent, parse_events
 
@@ -138,9 +138,7 @@ def list_events(
         kinds=parse_kinds(kind, EventKind),
     )
     # The same window rule as anniversaries and feeds: calendar years, at most 20 of them.
-    for field, day in (("from", from_), ("to", to)):
-        if day is not None and (reason := calendar_year_problem(day)):
-            raise invalid(field, reason)
+    check_bounds(from_, to)
     if from_ and to:
         check_window(from_, to)
     stmt = queries.events_query(where, start=from_, end=to)
