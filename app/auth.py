@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from app import audit
 from app.db import SessionDep, utcnow
-from app.models import ApiKey, Scope
+from app.models import ApiKey, FeedToken, Scope
 
 KEY_PREFIX = "dcal_"
 
@@ -60,6 +60,8 @@ def find_key(session: Session, secret: str) -> ApiKey | None:
 
 
 def revoke_key(session: Session, name: str, actor: str = "cli") -> bool:
+    """Revoke a key and every live feed token it made: a token must not outlive the key
+    whose rights it carries. Each revocation is audited."""
     key = session.exec(
         select(ApiKey).where(ApiKey.name == name, ApiKey.revoked_at.is_(None))  # type: ignore[union-attr]  # SQLModel: a column at class level
     ).first()
@@ -72,6 +74,19 @@ def revoke_key(session: Session, name: str, actor: str = "cli") -> bool:
         session, actor=actor, request_id=None, action="revoke", entity="key",
         entity_id=key.id, before=before, after=key_snapshot(key),
     )  # fmt: skip
+    tokens = session.exec(
+        select(FeedToken).where(FeedToken.created_by == key.name, FeedToken.revoked_at.is_(None))  # type: ignore[union-attr]  # SQLModel: a column at class level
+    )
+    for token in tokens:
+        before = {"name": token.name, "countries": token.country_list, "revoked_at": None}
+        token.revoked_at = key.revoked_at
+        session.add(token)
+        audit.record(
+            session, actor=actor, request_id=None, action="revoke", entity="feed_token",
+            entity_id=token.id, before=before,
+            after={**before, "revoked_at": key.revoked_at.isoformat(),
+                   "reason": f"key {name!r} revoked"},
+        )  # fmt: skip
     session.commit()
     return True
 

@@ -108,8 +108,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_keys_create(args: argparse.Namespace) -> int:
     from app.auth import create_key
-    from app.models import ApiKey, Scope, check_country
+    from app.models import SCOPE_RIGHTS, ApiKey, Scope, check_country
 
+    if args.scope is None:
+        rights = "".join(f"\n  {s.value:7} {what}" for s, what in SCOPE_RIGHTS.items())
+        print(f"error: --scope is required; one of:{rights}", file=sys.stderr)
+        return 2
     scope = Scope(args.scope)
     countries: list[str] = []
     if args.countries:
@@ -377,7 +381,10 @@ def build_parser() -> argparse.ArgumentParser:
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)
     create = keys_sub.add_parser("create", help="create a key; prints it once, on the last line")
     create.add_argument("--name", required=True, help="a unique name, such as lima-embassy")
-    create.add_argument("--scope", choices=["admin", "editor", "reader"], default="admin")
+    create.add_argument(
+        "--scope", choices=["admin", "editor", "reader"], help="required: admin (every "
+        "country, the audit trail), editor (writes of its countries) or reader (private feeds)",
+    )  # fmt: skip
     create.add_argument("--countries", help="editor and reader keys: their countries, as CN,PE")
     create.set_defaults(func=cmd_keys_create)
     keys_sub.add_parser("list", help="list keys (never their secrets)").set_defaults(

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
@@ -71,11 +72,34 @@ def celebrating_countries(session: Session, milestone_id: object) -> list[list[s
 
 def bump_celebrating_feeds(session: Session, milestone_id: object) -> None:
     """Bump the feeds of the events (public and private) that celebrate a milestone, when
-    what their VEVENTs say of it changes."""
+    what their VEVENTs say of it changes, and those events' revisions.
+
+    The revision is the VEVENT's SEQUENCE (RFC 5546 §2.1.4): a client may keep an event
+    whose SEQUENCE did not rise, so a new "Celebrates:" line needs a new revision. A
+    SEQUENCE summed from the event's and the milestone's revisions would fall when the link
+    is removed or the milestone deleted; a bumped revision only rises."""
     celebrating = celebrating_countries(session, milestone_id)
     if celebrating:
         bump_feed_versions(session, *celebrating)
         bump_feed_versions(session, *celebrating, prefix="private:")
+        session.exec(
+            sa.update(Event)
+            .where(Event.milestone_id == milestone_id)  # type: ignore[arg-type]
+            .values(revision=Event.revision + 1, updated_at=utcnow())
+            .execution_options(synchronize_session="fetch")
+        )
+
+
+def advance_history(item: Milestone | Event, restored: dict[str, Any], now: Any) -> dict[str, Any]:
+    """An import's history for a row whose content changes: the file's, but never a revision
+    or a time that is not past the stored one. A file that keeps an edited row's revision
+    would otherwise leave its SEQUENCE, and every cache keyed by revision, unchanged."""
+    history = dict(restored)
+    if history["revision"] <= item.revision:
+        history["revision"] = item.revision + 1
+    if history["updated_at"] <= item.updated_at:
+        history["updated_at"] = now
+    return history
 
 
 def bump_event_feeds(

@@ -125,6 +125,13 @@ def invalid(field: str, message: str, where: str = "query") -> RequestValidation
     return RequestValidationError([{"loc": (where, field), "msg": message, "type": "value_error"}])
 
 
+def forbidden(field: str, message: str) -> StarletteHTTPException:
+    """A 403 problem that names the field a key may not set as it asks."""
+    exc = StarletteHTTPException(403, message[:1].upper() + message[1:] + ".")
+    exc.errors = [{"field": field, "message": message}]  # type: ignore[attr-defined]
+    return exc
+
+
 def from_pydantic(exc: ValidationError, where: str = "body") -> RequestValidationError:
     return RequestValidationError(
         [{**e, "loc": (where, *e["loc"])} for e in exc.errors(include_url=False)]
@@ -168,7 +175,8 @@ def install(app: FastAPI) -> None:
         if exc.status_code == 405:
             detail = f"{request.method} is not allowed on {request.url.path}."
             headers["Allow"] = ", ".join(allowed_methods(request))
-        return problem(exc.status_code, detail, headers=headers or None)
+        errors = getattr(exc, "errors", None)
+        return problem(exc.status_code, detail, errors=errors, headers=headers or None)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):

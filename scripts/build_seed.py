@@ -91,8 +91,6 @@ def from_prc(row: dict[str, str]) -> dict[str, Any]:
     notes = []
     if int(row["n_sources_agreeing"] or 0) > 1:
         notes.append(f"Sources agreeing: {row['n_sources_agreeing']}.")
-    if row["confidence"] == "medium":
-        notes.append("The compilers' confidence is medium: one reputable source.")
     if row["conflicting"]:
         notes.append(f"Conflicting: {row['conflicting']}")
     if row["notes"]:

@@ -17,7 +17,10 @@ def test_the_installed_console_script_runs_in_its_own_process(make_database):
     script = Path(sys.executable).with_name("diplocal")
     env = {**os.environ, "DIPLOCAL_DATABASE_URL": make_database(migrated=False)}
     out = subprocess.run(
-        [script, "keys", "create", "--name", "smoke"], env=env, capture_output=True, text=True
+        [script, "keys", "create", "--name", "smoke", "--scope", "admin"],
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1].startswith("dcal_")
@@ -50,8 +53,8 @@ def test_keys_create_prints_the_key_alone_on_the_last_line_and_it_works(diplocal
 
 def test_keys_create_refuses_duplicates_and_bad_editor_countries(diplocal, make_database):
     url = make_database(migrated=False)
-    assert diplocal(["keys", "create", "--name", "a"], url).returncode == 0
-    assert diplocal(["keys", "create", "--name", "a"], url).returncode == 1
+    assert diplocal(["keys", "create", "--name", "a", "--scope", "admin"], url).returncode == 0
+    assert diplocal(["keys", "create", "--name", "a", "--scope", "admin"], url).returncode == 1
     bad = diplocal(
         ["keys", "create", "--name", "b", "--scope", "editor", "--countries", "CN,ZZ"], url
     )

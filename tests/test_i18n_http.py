@@ -28,7 +28,7 @@ def vevents(body: bytes) -> list[icalendar.Event]:
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_pair_feed_in_each_language(client, session, lang):
     make_milestone(session)
-    make_event(session, countries=["CN", "PE"], venue=None, city=None)
+    make_event(session, countries=["CN", "PE"], venue=None, city=None, venue_country="PE")
     r = client.get(f"{FEED}&lang={lang}")
     assert r.status_code == 200
     cal = icalendar.Calendar.from_ical(r.content)

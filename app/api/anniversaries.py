@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from app import queries
 from app.anniversaries import Anniversary, add_years
-from app.api.deps import LangDep, PagingDep, PlaceFilterDep, check_window
+from app.api.deps import LangDep, PagingDep, PlaceFilterDep, check_bounds, check_window
 from app.auth import ViewerDep
 from app.db import SessionDep
 from app.feeds.render import anniversary_summary, milestone_title
@@ -77,6 +77,7 @@ def list_anniversaries(
 ):
     """Anniversaries that fall in a window of at most 20 years, in date order; titles, kind
     labels and notes in the language of `lang` or `Accept-Language`."""
+    check_bounds(from_, to)
     if from_ is None and to is not None:
         start = add_years(to, -1) + dt.timedelta(days=1)
     else:

@@ -12,6 +12,7 @@ from app.anniversaries import MAX_WINDOW_YEARS, window_too_long
 from app.filters import AnniversaryFilter
 from app.i18n.languages import LANGUAGES, negotiate, parse_lang
 from app.models import MilestoneKind
+from app.models.common import calendar_year_problem
 from app.problems import invalid
 
 MAX_LIMIT = 500
@@ -81,7 +82,20 @@ def place_filter(
 PlaceFilterDep = Annotated[AnniversaryFilter, Depends(place_filter)]
 
 
+def check_bounds(start: dt.date | None, end: dt.date | None) -> None:
+    """``from`` and ``to`` as given, each in the calendar years: checked before a default
+    bound is computed from the other, which past year 9999 would overflow."""
+    for field, day in (("from", start), ("to", end)):
+        if day is not None and (reason := calendar_year_problem(day)):
+            raise invalid(field, reason)
+
+
 def check_window(start: dt.date, end: dt.date) -> None:
+    """A window of dates that calendars can show (``FIRST_YEAR`` to ``LAST_YEAR``), at most
+    ``MAX_WINDOW_YEARS`` long."""
+    for field, day in (("from", start), ("to", end)):
+        if reason := calendar_year_problem(day):
+            raise invalid(field, reason)
     if end < start:
         raise invalid("to", f"'to' ({end}) is before 'from' ({start})")
     if window_too_long(start, end):

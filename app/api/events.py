@@ -12,6 +12,8 @@ from app.api.deps import (
     LangDep,
     PagingDep,
     RawBodyDep,
+    check_bounds,
+    check_window,
     parse_country,
     parse_kinds,
     parse_pair,
@@ -23,6 +25,7 @@ from app.db import SessionDep
 from app.feeds import ical, render
 from app.filters import AnniversaryFilter
 from app.models import (
+    ApiKey,
     Event,
     EventCreate,
     EventKind,
@@ -32,9 +35,10 @@ from app.models import (
     EventUpdate,
     Milestone,
     Page,
+    Scope,
     anniversary_problem,
 )
-from app.problems import from_pydantic, invalid, problem, validation_errors
+from app.problems import forbidden, from_pydantic, invalid, problem, validation_errors
 from app.transfer.ics import IcsSyntaxError, ParsedEvent, parse_events
 
 router = APIRouter(prefix="/events", tags=["events"])
@@ -53,8 +57,25 @@ def get_event(event_id: uuid.UUID, session: SessionDep, viewer: ViewerDep) -> Ev
 EventDep = Annotated[Event, Depends(get_event)]
 
 
-def anniversary_errors(session: Session, body: EventCreate) -> list[dict[str, str]]:
-    """The event's milestone must exist and the year be an anniversary near the event."""
+def may_link(key: ApiKey, milestone: Milestone) -> bool:
+    """An editor may celebrate only milestones of its own countries: an event linked to a
+    milestone is listed among that milestone's anniversaries, in other countries' feeds."""
+    return key.scope == Scope.admin or set(milestone.countries) <= key.country_set
+
+
+def link_refusal(key: ApiKey, milestone: Milestone) -> str:
+    own = ", ".join(sorted(key.country_set))
+    return (
+        f"the key {key.name!r} may link events only to milestones of {own}; this one is of "
+        f"{', '.join(milestone.countries)}"
+    )
+
+
+def anniversary_errors(
+    session: Session, body: EventCreate, key: ApiKey | None = None
+) -> list[dict[str, Any]]:
+    """The event's milestone must exist, be one ``key`` may link to (a 403), and the year be
+    an anniversary near the event."""
     if body.milestone_id is None:
         return []
     milestone = session.get(Milestone, body.milestone_id)
@@ -62,6 +83,8 @@ def anniversary_errors(session: Session, body: EventCreate) -> list[dict[str, st
         return [
             {"field": "milestone_id", "message": f"no milestone has the id {body.milestone_id}"}
         ]
+    if key is not None and not may_link(key, milestone):
+        return [{"field": "milestone_id", "status": 403, "message": link_refusal(key, milestone)}]
     year = body.year or body.first_day.year
     reason = anniversary_problem(milestone.date, year, body.first_day)
     if reason:
@@ -70,13 +93,24 @@ def anniversary_errors(session: Session, body: EventCreate) -> list[dict[str, st
     return []
 
 
-def validated(session: Session, data: dict[str, Any], where: str = "body") -> EventCreate:
+def raise_first(errors: list[dict[str, Any]], where: str = "body") -> None:
+    """The first of ``anniversary_errors``: a 403 naming the field, or a 422."""
+    if not errors:
+        return
+    first = errors[0]
+    if first.get("status") == 403:
+        raise forbidden(first["field"], first["message"])
+    raise invalid(first["field"], first["message"], where)
+
+
+def validated(
+    session: Session, data: dict[str, Any], key: ApiKey | None = None, where: str = "body"
+) -> EventCreate:
     try:
         body = EventCreate.model_validate(data)
     except ValidationError as exc:
         raise from_pydantic(exc, where) from None
-    if errors := anniversary_errors(session, body):
-        raise invalid(errors[0]["field"], errors[0]["message"], where)
+    raise_first(anniversary_errors(session, body, key), where)
     return body
 
 
@@ -106,9 +140,11 @@ def list_events(
         pair=parse_pair(pair) if pair else None,
         kinds=parse_kinds(kind, EventKind),
     )
+    # The same window rule as anniversaries and feeds: calendar years, at most 20 of them.
+    check_bounds(from_, to)
+    if from_ and to:
+        check_window(from_, to)
     stmt = queries.events_query(where, start=from_, end=to)
-    if from_ and to and to < from_:
-        raise invalid("to", f"'to' ({to}) is before 'from' ({from_})")
     stmt = stmt.where(queries.visible_events(viewer))
     if mode:
         stmt = stmt.where(Event.mode == mode.value)
@@ -134,8 +170,7 @@ def create_event(
 ):
     """Record a celebration: all-day (`start_date`) or timed (`starts_at` in `timezone`)."""
     change.require(body.countries)
-    if errors := anniversary_errors(session, body):
-        raise invalid(errors[0]["field"], errors[0]["message"], "body")
+    raise_first(anniversary_errors(session, body, change.key))
     event = crud.create_event(session, change.actor, body.fields())
     session.commit()
     session.refresh(event)
@@ -196,17 +231,24 @@ def _store_imported(
                 body = EventCreate.model_validate(item.data)
             except ValidationError as exc:
                 item.errors = validation_errors(exc.errors(include_url=False))
+        existing = None
         if body is not None:
-            item.errors = anniversary_errors(session, body)
+            item.errors = anniversary_errors(session, body, change.key)
             try:
                 change.require(body.countries)
             except HTTPException as exc:
-                item.errors.append({"field": "countries", "message": str(exc.detail)})
-        existing = None
-        if not item.errors:
+                item.errors.append(
+                    {"field": "countries", "status": 403, "message": str(exc.detail)}
+                )
+            # The event a UID names is updated: the key needs rights on it as it is now (its
+            # countries, hence its visibility), not only on what the file makes of it.
             existing = session.exec(select(Event).where(Event.uid == item.uid)).first()
-            if existing is not None and existing.deleted_at is not None:
-                item.errors = [{"field": "UID", "message": "this event was deleted; restore it"}]
+            if existing is not None and not sees_private(change.key, existing.countries):
+                item.errors.append({"field": "UID", "status": 403, "message": (
+                    f"the event with this UID is of {', '.join(existing.countries)}, outside "
+                    f"the key {change.key.name!r}'s countries")})  # fmt: skip
+        if not item.errors and existing is not None and existing.deleted_at is not None:
+            item.errors = [{"field": "UID", "message": "this event was deleted; restore it"}]
         if item.errors:
             bad.append(item)
             results.append({"line": item.line, "uid": item.uid, "result": "skipped",
@@ -225,8 +267,10 @@ def _store_imported(
     if bad and not skip_invalid:
         session.rollback()
         errors = [{"line": i.line, **e} for i in bad for e in i.errors]
+        # Authorization first: a file touching what the key may not change is a 403.
+        forbidden = any(e.get("status") == 403 for e in errors)
         return problem(
-            422,
+            403 if forbidden else 422,
             f"{len(bad)} of {len(parsed)} events cannot be imported; nothing was stored "
             "(add skip_invalid=true to store the others).",
             errors=errors,
@@ -301,7 +345,7 @@ def update_event(
     if "milestone_id" in changes and "year" not in changes:
         merged["year"] = None
     merged.update(changes)
-    validated_body = validated(session, merged)
+    validated_body = validated(session, merged, change.key)
     change.require(validated_body.countries)
     if crud.update_event(session, change.actor, event, validated_body.fields()):
         session.commit()

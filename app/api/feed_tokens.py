@@ -55,10 +55,12 @@ OwnTokenDep = Annotated[FeedToken, Depends(get_own_token)]
 
 
 def _allowed_countries(key: ApiKey, wanted: list[str] | None) -> list[str]:
+    """The token's countries. An empty list means "every country" in a token, so only an
+    admin makes one; for other keys an empty or missing list means the key's own."""
     if key.scope == Scope.admin:
         return wanted or []
     own = sorted(key.country_set)
-    if wanted is None:
+    if not wanted:
         return own
     outside = sorted(set(wanted) - set(own))
     if outside:

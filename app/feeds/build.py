@@ -12,12 +12,13 @@ from sqlmodel import Session, select
 
 from app import queries
 from app.anniversaries import Anniversary
+from app.db import utcnow
 from app.feeds import extras, render
 from app.feeds.cache import Entry
 from app.feeds.catalogue import Feed
 from app.feeds.query import FeedQuery
 from app.filters import AnniversaryFilter
-from app.httputils import http_date, quote_etag
+from app.httputils import http_date, last_modified_second, quote_etag
 from app.models import Event, Milestone
 
 
@@ -170,7 +171,7 @@ def response_headers(
     headers = {
         "cache-control": f"public, max-age={max_age}",
         "vary": "Accept-Encoding",
-        "last-modified": cached_http_date(last_modified),
+        "last-modified": cached_http_date(last_modified_second(last_modified, utcnow())),
         "etag": quote_etag(etag + "-gz" if gz else etag),
         "content-disposition": f'inline; filename="{feed.filename}"',
         "content-length": str(length),

@@ -129,6 +129,10 @@ def truncation_notice(
     )
 
 
+# Kinds that are not gatherings: "in person" (the default mode) says nothing of them.
+NOT_GATHERINGS = frozenset({"publication", "stamp_issue"})
+
+
 def event_uid_for(event_id: object) -> str:
     """The UID of an event created here; imported events keep the UID they came with."""
     return f"event-{event_id}@{UID_DOMAIN}"
@@ -152,10 +156,13 @@ def vtimezone(tzid: str, first_year: int, last_year: int) -> str:
 
 
 def location(event: Event, lang: str = DEFAULT) -> str | None:
-    """``venue, city, country`` as people write an address; "Online" for online-only events."""
+    """``venue, city, country`` as people write an address; "Online" for online-only events.
+    The country is the venue's, when known: never guessed from the event's countries (a
+    China–Peru reception in Beijing is not in Peru, and a map pin there would mislead)."""
     if event.mode == "online":
         return text.online_location(lang)
-    places = [event.venue, event.city, *(country_name(c, lang) for c in event.countries[-1:])]
+    country = country_name(event.venue_country, lang) if event.venue_country else None
+    places = [event.venue, event.city, country]
     return ", ".join(p for p in places if p) or None
 
 
@@ -164,7 +171,8 @@ def event_description(event: Event, milestone: Milestone | None, lang: str = DEF
     description = own_text(event, "description", lang)
     if description:
         lines += [description, ""]
-    lines.append(text.mode_line(event.mode, lang))
+    if event.kind not in NOT_GATHERINGS or event.mode != "in_person":
+        lines.append(text.mode_line(event.mode, lang))
     if event.online_url:
         lines.append(text.join_online_line(event.online_url, lang))
     if event.organizers:

@@ -31,7 +31,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 
 from app import __version__
-from app.db import database_unavailable
+from app.db import database_unavailable, utcnow
 from app.feeds import build
 from app.feeds.build import cached_http_date, daily_etag, daily_last_modified
 from app.feeds.cache import Entry
@@ -39,8 +39,16 @@ from app.feeds.catalogue import Feed
 from app.feeds.extras import feed_countries
 from app.feeds.query import FeedQuery, parse_feed_query
 from app.feeds.versions import FeedVersions
-from app.httputils import accepts_gzip, etag_matches, not_modified_since, quote_etag
-from app.problems import invalid
+from app.httputils import (
+    TooManyEtags,
+    accepts_gzip,
+    etag_matches,
+    if_none_match,
+    last_modified_second,
+    not_modified_since,
+    quote_etag,
+)
+from app.problems import invalid, problem
 
 log = logging.getLogger("diplocal")
 
@@ -84,11 +92,13 @@ async def serve_feed(request: Request, feed: Feed) -> Response:
     scope = request.scope
     state = request.app.state
     settings = state.settings
-    inm = ims = accept = host = None
+    ims = accept = host = None
+    try:
+        inm = if_none_match(scope["headers"])
+    except TooManyEtags as exc:
+        return problem(431, f"Too many header lines: {exc}.")
     for name, value in scope["headers"]:
-        if name == b"if-none-match":  # several are one list (RFC 9110 §5.3)
-            inm = value.decode("latin-1") if inm is None else f"{inm}, {value.decode('latin-1')}"
-        elif name == b"accept-encoding":
+        if name == b"accept-encoding":
             accept = value.decode("latin-1")
         elif name == b"if-modified-since":
             ims = value.decode("latin-1")
@@ -111,10 +121,11 @@ async def serve_feed(request: Request, feed: Feed) -> Response:
     latest = (feed.scope, q.key, base)
 
     def not_modified(etag: str, last_modified: dt.datetime) -> Response:
+        second = last_modified_second(last_modified, utcnow())
         return _Raw(304, [
             (b"cache-control", f"public, max-age={settings.feed_max_age}".encode()),
             (b"vary", b"Accept-Encoding"),
-            (b"last-modified", cached_http_date(last_modified).encode()),
+            (b"last-modified", cached_http_date(second).encode()),
             (b"etag", quote_etag(etag + "-gz" if gz else etag).encode()),
         ])  # fmt: skip
 

@@ -118,8 +118,11 @@ def join_online_line(url: str, lang: str) -> str:
 
 def organisers_line(organisers: Iterable[Mapping[str, str]], lang: str) -> str:
     """``Organisers: Embassy of Peru (embassy); Lima Chamber (enterprise)``."""
+    # A role of "other" says nothing, so the name stands alone (never "(organiser)").
     who = "; ".join(
-        f"{o['name']} ({translate(lang, ROLES.get(o.get('role') or 'other', ROLES['other']))})"
+        o["name"]
+        if (o.get("role") or "other") == "other" or o.get("role") not in ROLES
+        else f"{o['name']} ({translate(lang, ROLES[o['role']])})"
         for o in organisers
     )
     return labelled(label("organisers", lang), who, lang)

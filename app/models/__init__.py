@@ -23,6 +23,7 @@ from app.models.common import (
 
 # isort: split
 from app.models.access import (
+    SCOPE_RIGHTS,
     ApiKey,
     BrowserSession,
     FeedToken,
@@ -72,6 +73,7 @@ from app.models.milestones import (
 __all__ = [
     "CELEBRATED_KINDS",
     "DESCRIPTION_MAX",
+    "SCOPE_RIGHTS",
     "SOURCE_MAX",
     "TITLE_MAX",
     "AnniversaryPublic",

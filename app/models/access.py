@@ -17,6 +17,15 @@ class Scope(StrEnum):
     reader = "reader"
 
 
+# What each scope may do, for the command line's help and errors: no scope is a default, so
+# nobody makes an admin key by leaving the option out.
+SCOPE_RIGHTS = {
+    Scope.admin: "every country: writes, restores, the audit trail, all-country feed tokens",
+    Scope.editor: "writes events and milestones of its --countries; their private feeds",
+    Scope.reader: "reads private events of its --countries (private feeds); no writes",
+}
+
+
 # ---------------------------------------------------------------- API keys
 
 

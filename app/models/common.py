@@ -27,7 +27,8 @@ SQLModel.metadata.naming_convention = {
 
 # ---------------------------------------------------------------- validation helpers
 
-_DATE_RE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+# ASCII digits only: ``\d`` would take Arabic-Indic and other Unicode digits.
+_DATE_RE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 
 def parse_partial_date(value: str) -> tuple[dt.date, Precision]:
@@ -35,7 +36,7 @@ def parse_partial_date(value: str) -> tuple[dt.date, Precision]:
     m = _DATE_RE.fullmatch(value.strip())
     if not m:
         raise ValueError("expected YYYY-MM-DD, YYYY-MM or YYYY")
-    year, month, day = (int(g) if g else None for g in m.groups())
+    year, month, day = (int(g) if g is not None else None for g in m.groups())
     if year == 0:
         raise ValueError("year must be between 1 and 9999")
     if month is not None and not 1 <= month <= 12:
@@ -44,8 +45,30 @@ def parse_partial_date(value: str) -> tuple[dt.date, Precision]:
         first = dt.date(year, month or 1, day or 1)
     except ValueError:
         raise ValueError(f"{value.strip()} does not exist: day is out of range for month") from None
-    precision = Precision.day if day else Precision.month if month else Precision.year
+    if day == 0:  # "1971-11-00" is no day, not a month precision
+        raise ValueError(f"{value.strip()} does not exist: day 0")
+    precision = (
+        Precision.day
+        if day is not None
+        else Precision.month
+        if month is not None
+        else Precision.year
+    )
     return first, precision
+
+
+# The years an event and a feed window may fall in: every one of the 12 calendar clients we
+# test (/work/shared/tools/ical-clients) reads them. sabre/vobject (Nextcloud, Baikal)
+# refuses dates before 1000 and from 3000 on, Python's ical and vobject lose a VTIMEZONE in
+# 9999, and a time near year 1 or 9999 has no UTC instant in Python (an OverflowError).
+FIRST_YEAR, LAST_YEAR = 1000, 2999
+
+
+def calendar_year_problem(value: dt.date) -> str | None:
+    """Why a day or time cannot be in a calendar, or None."""
+    if FIRST_YEAR <= value.year <= LAST_YEAR:
+        return None
+    return f"calendars take years {FIRST_YEAR} to {LAST_YEAR} only; not {value.year}"
 
 
 def format_partial_date(d: dt.date, precision: str) -> str:
@@ -63,6 +86,9 @@ def check_country(code: str) -> str:
     return info.code
 
 
+CountryCode = Annotated[str, AfterValidator(check_country)]
+
+
 def _check_countries(codes: list[str]) -> list[str]:
     if not codes:
         raise ValueError("at least one country is required")
@@ -77,10 +103,23 @@ def _check_countries(codes: list[str]) -> list[str]:
 Countries = Annotated[list[str], AfterValidator(_check_countries)]
 
 
+def _check_unicode(value: str) -> None:
+    """No lone surrogate (``"\\ud800"`` in JSON, or CESU-8 bytes): it is no character, and
+    it cannot be stored, written to a feed or even encoded as UTF-8."""
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError(
+                f"lone surrogate U+{ord(value[exc.start]):04X} is not a character"
+            ) from None
+
+
 def _check_line(value: str | None) -> str | None:
     """Single-line text (a title, a source): no control characters but tab."""
     if value is None:
         return None
+    _check_unicode(value)
     for ch in value:
         if ch != "\t" and unicodedata.category(ch) == "Cc":
             raise ValueError(f"control character U+{ord(ch):04X} is not allowed here")
@@ -91,6 +130,7 @@ def _check_text(value: str | None) -> str | None:
     """Multi-line text: line endings become LF; tab is kept; other control characters fail."""
     if value is None:
         return None
+    _check_unicode(value)
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     for ch in value:
         if ch not in "\n\t" and unicodedata.category(ch) == "Cc":
@@ -101,6 +141,7 @@ def _check_text(value: str | None) -> str | None:
 def _check_url(value: str | None) -> str | None:
     if value is None:
         return None
+    _check_unicode(value)
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
         raise ValueError("expected an absolute http or https URL")

@@ -17,6 +17,7 @@ from app.models.common import (
     SOURCE_MAX,
     TITLE_MAX,
     Countries,
+    CountryCode,
     DescriptionI18n,
     History,
     Line,
@@ -24,6 +25,7 @@ from app.models.common import (
     Text,
     TitleI18n,
     Url,
+    calendar_year_problem,
 )
 from app.problems import FieldError
 
@@ -121,6 +123,11 @@ class EventBase(SQLModel):
         schema_extra={"examples": [{"zh": "中秘建交50周年招待会"}]},
     )  # fmt: skip
     description_i18n: DescriptionI18n = Field(default_factory=dict, sa_type=sa.JSON)
+    venue_country: CountryCode | None = Field(
+        default=None,
+        max_length=8,
+        description="The country of the venue (ISO code): LOCATION names it; unknown, none.",
+    )
 
 
 class Event(EventBase, Place, History, table=True):
@@ -191,6 +198,7 @@ class EventCreate(EventBase):
 
     @model_validator(mode="after")
     def _consistent(self) -> "EventCreate":
+        self._check_years()
         timed = (self.starts_at, self.ends_at, self.timezone)
         if self.start_date is not None:
             if any(v is not None for v in timed):
@@ -212,6 +220,7 @@ class EventCreate(EventBase):
             zone = zoneinfo.ZoneInfo(self.timezone)  # type: ignore[arg-type]
             self.starts_at = _wall_time(self.starts_at, zone, "starts_at")  # type: ignore[arg-type]
             self.ends_at = _wall_time(self.ends_at, zone, "ends_at")  # type: ignore[arg-type]
+            self._check_years()  # again: an offset may move a time into another year
             start = self.starts_at.replace(tzinfo=zone)
             end = self.ends_at.replace(tzinfo=zone)
             if end <= start:
@@ -221,6 +230,13 @@ class EventCreate(EventBase):
         if self.year is not None and self.milestone_id is None:
             raise FieldError("year", "a year needs the milestone_id it is an anniversary of")
         return self
+
+    def _check_years(self) -> None:
+        """Before any time zone arithmetic, which overflows near years 1 and 9999."""
+        for name in ("start_date", "end_date", "starts_at", "ends_at"):
+            value = getattr(self, name)
+            if value is not None and (reason := calendar_year_problem(value)):
+                raise FieldError(name, reason)
 
     @property
     def first_day(self) -> dt.date:
@@ -300,6 +316,7 @@ class EventPublic(EventBase):
     mode: EventMode
     venue: str | None
     city: str | None
+    venue_country: str | None
     online_url: str | None
     organizers: list[Organizer]
     status: EventStatus

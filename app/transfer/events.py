@@ -17,7 +17,7 @@ from pydantic import AwareDatetime, model_validator
 from sqlmodel import Field, Session, func, select
 
 from app.audit import Actor, record_many
-from app.crud import bump_event_states, snapshot
+from app.crud import advance_history, bump_event_states, snapshot
 from app.db import utcnow
 from app.feeds.render import event_uid_for
 from app.models import Event, EventCreate, EventPublic, Line, Milestone, anniversary_problem
@@ -231,5 +231,7 @@ def _update(event: Event, rec: EventRecord, now: dt.datetime) -> dict[str, Any] 
     if not changed and all(getattr(event, k) == v for k, v in restored.items()):
         return None
     before = snapshot(event)
+    if changed:
+        restored = advance_history(event, restored, now)
     event.sqlmodel_update({**fields, **restored})
     return before

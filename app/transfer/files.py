@@ -192,10 +192,35 @@ def _item_offsets(text: str) -> dict[str, list[int]]:
     return offsets
 
 
+# An export nests four levels deep (document, collection, item, organiser); json.loads recurses
+# once per level, so a file nested a thousand deep would exhaust the stack (a RecursionError).
+MAX_DEPTH = 32
+_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def too_deep(text: str, limit: int = MAX_DEPTH) -> bool:
+    """True when arrays and objects nest more than ``limit`` deep, found by a scan that does
+    not recurse (strings are skipped whole, so brackets in text do not count)."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    depth = 0
+    for match in _STRUCTURE.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in "]}":
+            depth -= 1
+    return False
+
+
 def read_json(text: str) -> Rows:
     """The items of each collection of an export document (a bare array is milestones),
     each with the line it starts on."""
     text = text.removeprefix("\ufeff")
+    if too_deep(text):
+        raise FileError(1, "file", f"arrays and objects nest more than {MAX_DEPTH} deep")
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:

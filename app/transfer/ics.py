@@ -35,7 +35,7 @@ class ParsedEvent:
     line: int
     uid: str | None
     data: dict[str, Any] = field(default_factory=dict)
-    errors: list[dict[str, str]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _check_syntax(text: str) -> list[int]:

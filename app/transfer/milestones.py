@@ -18,7 +18,7 @@ from pydantic import AwareDatetime, field_validator, model_validator
 from sqlmodel import Field, Session, func, select
 
 from app.audit import Actor, record_many
-from app.crud import bump_feed_versions
+from app.crud import CELEBRATED_AS, advance_history, bump_celebrating_feeds, bump_feed_versions
 from app.db import utcnow
 from app.models import Milestone, MilestoneCreate, MilestonePublic, format_partial_date
 from app.progress import Progress
@@ -134,6 +134,7 @@ def apply(
     counts, kept = Counts(), []
     existing = _existing(session, [r.id for _, r in rows if r.id is not None])
     touched: list[list[str]] = []
+    celebrated: list[uuid.UUID] = []  # changed milestones, whose celebrating events change
     new: list[dict[str, Any]] = []  # inserted in bulk: a seed creates a thousand at once
     changes: list[dict[str, Any]] = []  # for the audit trail
     now = utcnow()
@@ -154,10 +155,15 @@ def apply(
             if seed and changed and not _seed_is_newer(m, restored):
                 kept.append(_label(m))
             elif changed or (not seed and any(getattr(m, k) != v for k, v in restored.items())):
+                named = any(getattr(m, k) != fields[k] for k in CELEBRATED_AS if k in fields)
                 before = record_of(m)
+                if changed:
+                    restored = advance_history(m, restored, now)
                 m.sqlmodel_update({**fields, **restored})
                 session.add(m)
                 touched += [before["countries"], m.countries]
+                if named:
+                    celebrated.append(m.id)
                 changes.append(
                     {"action": "update", "entity": "milestone", "entity_id": m.id,
                      "before": before, "after": record_of(m)}
@@ -171,6 +177,8 @@ def apply(
         session.exec(sa.insert(Milestone), params=new)  # type: ignore[call-overload]
     if touched:
         bump_feed_versions(session, *touched)
+    for milestone_id in celebrated:  # events elsewhere that name it change too
+        bump_celebrating_feeds(session, milestone_id)
     if actor is not None:
         record_many(session, actor, changes)
     return counts, kept
