@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.pages import docs, errors, router
-from app.pages.render import HERE
+from app.pages.render import HERE, Rendered
 
 STATIC = HERE / "static"
 
@@ -17,6 +17,7 @@ STATIC = HERE / "static"
 def install(app: FastAPI) -> None:
     """Call after the API routers; the app must be created with ``docs_url=None`` and
     ``redoc_url=None`` so that ``/docs`` and ``/redoc`` are ours."""
+    app.state.rendered_pages = Rendered(8 * 2**20)  # unchanged pages, rendered once
     docs.install(app)  # first: its /static/api-docs mount must win over /static
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(router.router)

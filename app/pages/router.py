@@ -1,8 +1,9 @@
 """The pages: home with search, a country, a pair, an event.
 
-Handlers are plain ``def``s (the thread pool): they read the database through
-``app.pages.queries`` and render. Each first checks its ETag, so an unchanged page costs one
-version read per scope.
+Each handler first checks its ETag on the event loop (one version read per scope, as a feed
+poll does), so an unchanged page is a 304, or the page as rendered before
+(``app.pages.render``), without a trip to the thread pool; only a page to render reads the
+database through ``app.pages.queries``, in the thread pool.
 """
 
 import uuid
@@ -10,6 +11,7 @@ import uuid
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.countries import lookup
 from app.pages import i18n, queries, subscribe
@@ -44,7 +46,7 @@ def _panel(request: Request, lang: str, feed_path: str, name: str) -> dict:
 
 
 @router.get("/")
-def home(request: Request, q: str | None = None) -> Response:
+async def home(request: Request, q: str | None = None) -> Response:
     """Search, this year's jubilees, the next 30 days and this day in history."""
     lang, error = _lang_or_error(request)
     if error:
@@ -55,22 +57,26 @@ def home(request: Request, q: str | None = None) -> Response:
     etag = page_etag(request, lang, ("all",))
     if (cached := not_modified(request, etag)) and not q:
         return cached
-    with Session(request.app.state.engine) as session:
-        data = queries.home(session, today())
-    context = {
-        **data,
-        "q": q,
-        "matches": matches,
-        "today": today(),
-        "title_of": queries.title_of,
-        "countries_of": queries.countries_of,
-        **_panel(request, lang, "/feeds/all.ics", "Diplomatic anniversaries"),
-    }
-    return page(request, "home.html", context, lang=lang, etag=etag)
+
+    def render() -> Response:
+        with Session(request.app.state.engine) as session:
+            data = queries.home(session, today())
+        context = {
+            **data,
+            "q": q,
+            "matches": matches,
+            "today": today(),
+            "title_of": queries.title_of,
+            "countries_of": queries.countries_of,
+            **_panel(request, lang, "/feeds/all.ics", "Diplomatic anniversaries"),
+        }
+        return page(request, "home.html", context, lang=lang, etag=etag)
+
+    return await run_in_threadpool(render)
 
 
 @router.get("/countries/{code}")
-def country_page(request: Request, code: str) -> Response:
+async def country_page(request: Request, code: str) -> Response:
     """A country: its own days, its partners, what is coming, and its feed."""
     lang, error = _lang_or_error(request)
     if error:
@@ -83,23 +89,27 @@ def country_page(request: Request, code: str) -> Response:
     etag = page_etag(request, lang, (code,))
     if cached := not_modified(request, etag):
         return cached
-    with Session(request.app.state.engine) as session:
-        view = queries.country(session, code, today())
-    context = {
-        "view": view,
-        "info": info,
-        "partners": sorted(view.partners, key=lambda p: i18n.country_name(p.code, lang)),
-        "today": today(),
-        "title_of": queries.title_of,
-        "milestone_title": queries.milestone_title,
-        "countries_of": queries.countries_of,
-        **_panel(request, lang, f"/feeds/countries/{code}.ics", f"{info.name} anniversaries"),
-    }
-    return page(request, "country.html", context, lang=lang, etag=etag)
+
+    def render() -> Response:
+        with Session(request.app.state.engine) as session:
+            view = queries.country(session, code, today())
+        context = {
+            "view": view,
+            "info": info,
+            "partners": sorted(view.partners, key=lambda p: i18n.country_name(p.code, lang)),
+            "today": today(),
+            "title_of": queries.title_of,
+            "milestone_title": queries.milestone_title,
+            "countries_of": queries.countries_of,
+            **_panel(request, lang, f"/feeds/countries/{code}.ics", f"{info.name} anniversaries"),
+        }
+        return page(request, "country.html", context, lang=lang, etag=etag)
+
+    return await run_in_threadpool(render)
 
 
 @router.get("/pairs/{pair}")
-def pair_page(request: Request, pair: str) -> Response:
+async def pair_page(request: Request, pair: str) -> Response:
     """A pair's relationship: its timeline with sources, anniversaries and events."""
     lang, error = _lang_or_error(request)
     if error:
@@ -116,16 +126,21 @@ def pair_page(request: Request, pair: str) -> Response:
     etag = page_etag(request, lang, (f"{a}-{b}",))
     if cached := not_modified(request, etag):
         return cached
-    with Session(request.app.state.engine) as session:
-        view = queries.pair(session, a, b, today())
-    context = {
-        "view": view,
-        "today": today(),
-        "title_of": queries.title_of,
-        "milestone_title": queries.milestone_title,
-        **_panel(request, lang, f"/feeds/pairs/{a}-{b}.ics", f"{pair_label([a, b])} anniversaries"),
-    }
-    return page(request, "pair.html", context, lang=lang, etag=etag)
+
+    def render() -> Response:
+        with Session(request.app.state.engine) as session:
+            view = queries.pair(session, a, b, today())
+        label = pair_label([a, b])
+        context = {
+            "view": view,
+            "today": today(),
+            "title_of": queries.title_of,
+            "milestone_title": queries.milestone_title,
+            **_panel(request, lang, f"/feeds/pairs/{a}-{b}.ics", f"{label} anniversaries"),
+        }
+        return page(request, "pair.html", context, lang=lang, etag=etag)
+
+    return await run_in_threadpool(render)
 
 
 @router.get("/events/{event_id}")
