@@ -29,6 +29,9 @@ class _Ids:
     warm feed poll's time in our code)."""
 
     def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
         self.prefix, self.counter = uuid.uuid4().hex[:16], itertools.count()
 
     def new(self) -> str:
@@ -36,7 +39,7 @@ class _Ids:
 
 
 _ids = _Ids()
-os.register_at_fork(after_in_child=_ids.__init__)  # a forked worker gets its own prefix
+os.register_at_fork(after_in_child=_ids.reset)  # a forked worker gets its own prefix
 
 
 def redact(path: str) -> str:
