@@ -38,7 +38,7 @@ class _Clock:
         second = int(now)
         if second != self.second:
             self.second, self.prefix = second, time.strftime(self.fmt, time.gmtime(second))
-        return f"{self.prefix}.{int(now % 1 * 1000):03d}Z"
+        return f"{self.prefix}.{int((now - second) * 1000):03d}Z"
 
 
 class Sink:
@@ -56,15 +56,16 @@ class Sink:
     def access(self, request_id: str, method: str, path: str, status: int, ms: float) -> None:
         now = time.time()
         if self.json:
-            line = (
+            # request_id is safe as it is (app.middleware accepts only [A-Za-z0-9._:-]).
+            self.lines.append(
                 f'{{"ts": "{self.clock.stamp(now)}", "level": "info", "logger": '
                 f'"diplocal.access", "msg": "request", "request_id": "{request_id}", '
                 f'"method": {_quote(method)}, "path": {_quote(path)}, "status": {status}, '
                 f'"duration_ms": {ms:.2f}}}\n'
             )
         else:
-            line = f"{self.clock.stamp(now)[:-5]} {status} {method} {path} {ms:.1f} ms\n"
-        self.lines.append(line)
+            stamp = self.clock.stamp(now)[:-5]
+            self.lines.append(f"{stamp} {status} {method} {path} {ms:.1f} ms\n")
         if len(self.lines) >= self.MAX_LINES:
             self.flush()
         elif not self.flush_scheduled:

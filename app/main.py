@@ -88,6 +88,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Feeds first: routes are matched in order, and calendar apps poll feeds far more often
     # than anything else is called (each route tried before costs every poll a few µs).
     app.include_router(feeds.router)
+    # Then the pages (people reload them), before the API's forty routes, which each page
+    # load would otherwise be matched against first.
+    pages.install(app)  # pages for people, self-hosted API docs, the HTML 404 page
     api = APIRouter(prefix="/api/v1", dependencies=[Depends(language)])
     api.include_router(countries.router)
     api.include_router(milestones.router)
@@ -98,7 +101,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(audit.router)
     api.include_router(planning.router)
     app.include_router(api)
-    pages.install(app)  # pages for people, self-hosted API docs, the HTML 404 page
 
     @get_and_head(app.router, "/healthz", tags=["health"])
     def healthz():

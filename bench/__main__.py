@@ -239,15 +239,29 @@ def data_scenarios(server: Server, label: str, duration: float) -> list[dict]:
     return rows
 
 
-def page_load(server: Server, duration: float) -> dict | None:
-    """PAGE HOOK: the home page, measured once it exists (a 200 with text/html at ``/``);
-    until then the table has no page row."""
-    status, headers, _ = fetch(server.url("/"), {"Accept-Encoding": "gzip"})
-    content_type = {k.lower(): v for k, v in headers.items()}.get("content-type", "")
-    if status != 200 or not content_type.startswith("text/html"):
-        log(f"no page at / yet ({status} {content_type or '-'}): page load not measured")
-        return None
-    return load(server, ["/"], headers=[GZIP], duration=duration)
+PAGES = ("/", "/countries/PE")
+
+
+def page_load(server: Server, duration: float) -> list[dict]:
+    """The pages people open (the home page and a country), as a browser that reloads them
+    meets them: the first render, then warm loads with gzip, then 304s for the ETag it kept."""
+    rows = []
+    for path in PAGES:
+        started = time.perf_counter()
+        status, headers, body = fetch(server.url(path), {"Accept-Encoding": "gzip"})
+        first_ms = (time.perf_counter() - started) * 1000
+        headers = {k.lower(): v for k, v in headers.items()}
+        if status != 200 or not headers.get("content-type", "").startswith("text/html"):
+            log(f"no page at {path} ({status}): page load not measured")
+            continue
+        warm = load(server, [path], headers=[GZIP], duration=duration)
+        conditional = [GZIP, f"If-None-Match: {headers['etag']}"]
+        not_modified = load(server, [path], headers=conditional, duration=duration)
+        log(f"page {path}: first {first_ms:.0f} ms, warm {warm['rps']:.0f} req/s, "
+            f"304 {not_modified['rps']:.0f} req/s")  # fmt: skip
+        rows.append({"path": path, "first_ms": round(first_ms, 1), "bytes": len(body),
+                     "warm": warm, "not_modified": not_modified})  # fmt: skip
+    return rows
 
 
 def warm_everything(server: Server) -> tuple[int, int]:

@@ -318,3 +318,21 @@ def test_a_broken_version_connection_is_replaced(client, session):
     assert versions.read("CN-PE")[0] == 1
     versions._conn.dbapi_connection.close()  # as if the database had gone away
     assert versions.read("CN-PE")[0] == 1
+
+
+def test_a_client_without_gzip_gets_the_plain_feed_decompressed_once(client, session, monkeypatch):
+    """The plain bytes are kept with the entry after the first such poll, within the
+    cache's byte budget, instead of being decompressed on every poll."""
+    make_milestone(session)
+    zipped = client.get(PAIR, headers=GZIP)
+    cache = client.app.state.feed_cache
+    before = cache.bytes
+    calls = []
+    real = serve.gzip.decompress
+    monkeypatch.setattr(serve.gzip, "decompress", lambda b: calls.append(1) or real(b))
+    plain = [client.get(PAIR, headers={"Accept-Encoding": "identity"}) for _ in range(3)]
+    assert len(calls) == 1
+    assert {p.content for p in plain} == {zipped.content}  # as the client decoded it
+    assert "content-encoding" not in plain[-1].headers
+    assert cache.bytes == before + len(plain[0].content)  # counted in the budget
+    assert client.get(PAIR, headers=GZIP).content == zipped.content

@@ -187,3 +187,26 @@ def test_accept_language_picks_the_best_supported_language():
 def test_pair_page_chrome_and_titles_in_the_page_language(client, seeded, lang, chrome, title):
     html = client.get(f"/pairs/CN-PE?lang={lang}").text
     assert chrome in html and title in html
+
+
+def test_an_unchanged_page_is_rendered_once_and_a_write_renders_it_again(
+    client, session, seeded, monkeypatch
+):
+    from app.pages import queries
+
+    calls = []
+    real = queries.country
+    monkeypatch.setattr(queries, "country", lambda *a: calls.append(1) or real(*a))
+    first = get(client, "/countries/PE", **{"Accept-Encoding": "gzip"})
+    again = get(client, "/countries/PE", **{"Accept-Encoding": "gzip"})
+    plain = get(client, "/countries/PE", **{"Accept-Encoding": "identity"})
+    assert again.content == first.content and again.headers["etag"] == first.headers["etag"]
+    assert plain.text == first.text and "content-encoding" not in plain.headers
+    assert len(calls) == 2  # once per encoding
+    spanish = get(client, "/countries/PE?lang=es")
+    assert "lang=es" in get(client, "/countries/PE?lang=es").headers["set-cookie"]
+    assert spanish.text != first.text and len(calls) == 3
+    make_milestone(session, kind="treaty", date="2009-04-28", countries=["CN", "PE"])
+    changed = get(client, "/countries/PE")
+    assert changed.headers["etag"] != first.headers["etag"]
+    assert len(calls) == 4

@@ -51,3 +51,4 @@ def test_walkthrough_works_when_pasted(tmp_path, make_database):
     assert f"SUMMARY:Reception: China and Peru\\, {year - 1971} years" in feed.replace("\n ", "")
     assert "/feeds/pairs/CN-PE.ics" in out and "webcal://" in out
     assert "calendar.google.com" in out
+    assert f"Now open {service.url}/countries/PE in a browser" in out

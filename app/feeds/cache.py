@@ -8,7 +8,7 @@ data: a write changes the key, and the old entry just ages out.
 import datetime as dt
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,10 +22,15 @@ class Entry:
     # The header lines of a 200 for each representation, encoded once.
     headers: tuple[tuple[bytes, bytes], ...] = ()
     gzip_headers: tuple[tuple[bytes, bytes], ...] = ()
+    # The feed uncompressed, once a client that refuses gzip asked for it: kept from then on
+    # (``FeedCache.keep_plain``) rather than decompressed per request, and counted in the
+    # cache's budget; most feeds are only ever asked for gzipped and never hold it.
+    plain: bytes | None = None
 
     @property
     def size(self) -> int:
-        return len(self.gzipped) + 600  # and the object, its headers and the key
+        plain = len(self.plain) if self.plain is not None else 0
+        return len(self.gzipped) + plain + 600  # and the object, its headers and the key
 
 
 OVERHEAD = 250  # bytes of a PieceCache entry besides its text: key tuple, ordered-dict node
@@ -94,6 +99,20 @@ class FeedCache:
             while self._bytes > self.max_bytes:
                 _, evicted = self._entries.popitem(last=False)
                 self._bytes -= evicted.size
+
+    def keep_plain(self, key: str, entry: Entry, plain: bytes) -> Entry:
+        """The entry with its uncompressed bytes, kept in place of ``entry`` while that is
+        still the one cached under ``key`` (a newer build wins); within the same budget."""
+        kept = replace(entry, plain=plain)
+        with self._lock:
+            if self._entries.get(key) is not entry or kept.size > self.max_bytes:
+                return kept
+        self.put(key, kept)
+        return kept
+
+    @property
+    def bytes(self) -> int:
+        return self._bytes
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -78,6 +78,13 @@ def _request_base(
     return str(Request(scope).base_url).rstrip("/")
 
 
+@lru_cache(maxsize=4096)
+def _cache_key(scope: str, version: object, query: object, cap: int, base: str) -> str:
+    """The feed's cache key and ETag: the same few are asked for on every poll."""
+    basis = f"{__version__}|{scope}|{version}|{query}|{cap}|{base}"
+    return hashlib.sha256(basis.encode()).hexdigest()[:32]
+
+
 class _Raw(Response):
     """A response whose header lines are encoded already (a cached feed's are)."""
 
@@ -131,8 +138,7 @@ async def serve_feed(request: Request, feed: Feed) -> Response:
 
     try:
         version, changed_at = _version(state.feed_versions, feed)
-        basis = f"{__version__}|{feed.scope}|{version}|{q.key}|{settings.feed_max_events}|{base}"
-        key = hashlib.sha256(basis.encode()).hexdigest()[:32]
+        key = _cache_key(feed.scope, version, q.key, settings.feed_max_events, base)
         entry = state.feed_cache.get(key)
         if entry is None or (entry.truncated and entry.built_on != day):
             # The validator follows from the version and the query alone (and the day, for a
@@ -147,7 +153,8 @@ async def serve_feed(request: Request, feed: Feed) -> Response:
     except sa.exc.SQLAlchemyError as exc:
         # While the database is down, the feed this worker served last is better than
         # nothing for a calendar (stale, but a client keeps its events); else a 503.
-        stale = state.feed_cache.get(state.feed_latest.get(latest, ""))
+        cached_as = state.feed_latest.get(latest, "")
+        stale = state.feed_cache.get(cached_as)
         if stale is None or not database_unavailable(exc):
             raise
         log.warning("database unavailable; serving %s as it was", feed.name)
@@ -155,7 +162,7 @@ async def serve_feed(request: Request, feed: Feed) -> Response:
     else:
         if len(state.feed_latest) > 10_000:
             state.feed_latest.clear()
-        state.feed_latest[latest] = key
+        state.feed_latest[latest] = cached_as = key
     if inm is not None:
         if etag_matches(inm, [quote_etag(entry.etag), quote_etag(entry.etag + "-gz")]):
             return not_modified(entry.etag, entry.last_modified)
@@ -166,11 +173,15 @@ async def serve_feed(request: Request, feed: Feed) -> Response:
         return _Raw(200, list(entry.gzip_headers if gz else entry.headers))
     if gz:
         return _Raw(200, list(entry.gzip_headers), entry.gzipped)
-    # The rare client that refuses gzip: decompressed for it, off the loop when it is large.
-    if len(entry.gzipped) < 16_384:
-        body = gzip.decompress(entry.gzipped)
-    else:
-        body = await run_in_threadpool(gzip.decompress, entry.gzipped)
+    body = entry.plain
+    if body is None:
+        # A client that refuses gzip: decompressed once (off the loop when it is large) and
+        # kept with the entry, so the next such poll is as cheap as a gzip one.
+        if len(entry.gzipped) < 16_384:
+            body = gzip.decompress(entry.gzipped)
+        else:
+            body = await run_in_threadpool(gzip.decompress, entry.gzipped)
+        state.feed_cache.keep_plain(cached_as, entry, body)
     return _Raw(200, list(entry.headers), body)
 
 

@@ -9,6 +9,8 @@ that reads one row per scope and renders nothing.
 import datetime as dt
 import gzip
 import hashlib
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -73,11 +75,56 @@ def today() -> dt.date:
 
 
 def page_etag(request: Request, lang: str, scopes: tuple[str, ...]) -> str:
-    versions = request.app.state.feed_versions
-    parts = [STAMP, lang, str(today()), request.url.path, request.url.query]
+    """From the request's scope directly: building ``request.url`` costs more than the rest."""
+    scope, versions = request.scope, request.app.state.feed_versions
+    path = scope.get("root_path", "") + scope["path"]
+    parts = [STAMP, lang, str(today()), path, scope["query_string"].decode("latin-1")]
     parts += [f"{s}={versions.read(s)[0]}" for s in scopes]
     parts.append(request.cookies.get(session.COOKIE, ""))  # signed in: other links
     return quote_etag("p-" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:32])
+
+
+class Rendered:
+    """Pages as rendered, by ETag, encoding and host: the ETag covers everything a page shows
+    but the host in its subscribe links, so an unchanged page is rendered once, not on every
+    load. One per application (``app.pages.install``), bounded in bytes, least recently used
+    out first."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes, self.used = max_bytes, 0
+        self.pages: OrderedDict[tuple[str, bool, bytes], tuple[bytes, str]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[str, bool, bytes]) -> tuple[bytes, str] | None:
+        """The body and its language."""
+        with self.lock:
+            found = self.pages.get(key)
+            if found is not None:
+                self.pages.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, bool, bytes], body: bytes, lang: str) -> None:
+        with self.lock:
+            old = self.pages.pop(key, None)
+            self.used += len(body) - (len(old[0]) if old is not None else 0)
+            self.pages[key] = (body, lang)
+            while self.used > self.max_bytes:
+                self.used -= len(self.pages.popitem(last=False)[1][0])
+
+    def clear(self) -> None:
+        with self.lock:
+            self.pages.clear()
+            self.used = 0
+
+
+def _key(request: Request, etag: str) -> tuple[str, bool, bytes]:
+    host = b""
+    for name, value in request.scope["headers"]:
+        if name == b"host":
+            host = value
+            break
+    gzipped = accepts_gzip(request.headers.get("accept-encoding"))
+    return etag, gzipped, request.scope.get("scheme", "http").encode() + b"://" + host
 
 
 # Everything from this host; the QR code is inline SVG, the styles and script are files.
@@ -98,9 +145,15 @@ def headers(etag: str | None, *, gzipped: bool = False) -> dict[str, str]:
 
 
 def not_modified(request: Request, etag: str) -> Response | None:
+    """A 304 when the client has this page; else the page as rendered before for the same
+    ETag, encoding and host, when it is kept (``Rendered``); else None (render it)."""
     if etag_matches(request.headers.get("if-none-match"), [etag]):
         return Response(status_code=304, headers=headers(etag))
-    return None
+    key = _key(request, etag)
+    found = request.app.state.rendered_pages.get(key)
+    if found is None:
+        return None
+    return _response(request, found[0], lang=found[1], etag=etag, gzipped=key[1], status=200)
 
 
 def switch_url(request: Request, lang: str) -> str:
@@ -142,7 +195,16 @@ def page(
     gzipped = accepts_gzip(request.headers.get("accept-encoding"))
     if gzipped:
         body = gzip.compress(body, compresslevel=6, mtime=0)
+    if etag and status == 200:
+        request.app.state.rendered_pages.put(_key(request, etag), body, lang)
+    return _response(request, body, lang=lang, etag=etag, gzipped=gzipped, status=status)
+
+
+def _response(
+    request: Request, body: bytes, *, lang: str, etag: str | None, gzipped: bool, status: int
+) -> Response:
+    """Remembers a ``?lang=`` choice in a cookie."""
     response = HTMLResponse(body, status_code=status, headers=headers(etag, gzipped=gzipped))
-    if request.query_params.get("lang") == lang:
+    if b"lang=" in request.scope["query_string"] and request.query_params.get("lang") == lang:
         response.set_cookie(i18n.COOKIE, lang, max_age=COOKIE_AGE, samesite="lax")
     return response

@@ -1,8 +1,9 @@
 """The pages: home with search, a country, a pair, an event.
 
-Handlers are plain ``def``s (the thread pool): they read the database through
-``app.pages.queries`` and render. Each first checks its ETag, so an unchanged page costs one
-version read per scope.
+Each handler first checks its ETag on the event loop (one version read per scope, as a feed
+poll does), so an unchanged page is a 304, or the page as rendered before
+(``app.pages.render``), without a trip to the thread pool; only a page to render reads the
+database through ``app.pages.queries``, in the thread pool.
 """
 
 import uuid
@@ -11,6 +12,7 @@ from functools import partial
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.countries import lookup
 from app.feeds.catalogue import ALL, country_feed_of, pair_feed_of
@@ -45,7 +47,7 @@ def _panel(request: Request, lang: str, feed_path: str, name: str) -> dict:
 
 
 @router.get("/")
-def home(request: Request, q: str | None = None) -> Response:
+async def home(request: Request, q: str | None = None) -> Response:
     """Search, this year's jubilees, the next 30 days and this day in history."""
     lang, error = _lang_or_error(request)
     if error:
@@ -56,22 +58,26 @@ def home(request: Request, q: str | None = None) -> Response:
     etag = page_etag(request, lang, ("all",))
     if (cached := not_modified(request, etag)) and not q:
         return cached
-    with Session(request.app.state.engine) as session:
-        data = queries.home(session, today())
-    context = {
-        **data,
-        "q": q,
-        "matches": matches,
-        "today": today(),
-        "title_of": partial(queries.title_of, lang=lang),
-        "countries_of": queries.countries_of,
-        **_panel(request, lang, "/feeds/all.ics", ALL.name_in(lang)),
-    }
-    return page(request, "home.html", context, lang=lang, etag=etag)
+
+    def render() -> Response:
+        with Session(request.app.state.engine) as session:
+            data = queries.home(session, today())
+        context = {
+            **data,
+            "q": q,
+            "matches": matches,
+            "today": today(),
+            "title_of": partial(queries.title_of, lang=lang),
+            "countries_of": queries.countries_of,
+            **_panel(request, lang, "/feeds/all.ics", ALL.name_in(lang)),
+        }
+        return page(request, "home.html", context, lang=lang, etag=etag)
+
+    return await run_in_threadpool(render)
 
 
 @router.get("/countries/{code}")
-def country_page(request: Request, code: str) -> Response:
+async def country_page(request: Request, code: str) -> Response:
     """A country: its own days, its partners, what is coming, and its feed."""
     lang, error = _lang_or_error(request)
     if error:
@@ -84,25 +90,29 @@ def country_page(request: Request, code: str) -> Response:
     etag = page_etag(request, lang, (code,))
     if cached := not_modified(request, etag):
         return cached
-    with Session(request.app.state.engine) as session:
-        view = queries.country(session, code, today())
-    context = {
-        "view": view,
-        "info": info,
-        "partners": sorted(view.partners, key=lambda p: i18n.country_name(p.code, lang)),
-        "today": today(),
-        "title_of": partial(queries.title_of, lang=lang),
-        "milestone_title": partial(queries.milestone_title, lang=lang),
-        "countries_of": queries.countries_of,
-        **_panel(
-            request, lang, f"/feeds/countries/{code}.ics", country_feed_of(code).name_in(lang)
-        ),
-    }
-    return page(request, "country.html", context, lang=lang, etag=etag)
+
+    def render() -> Response:
+        with Session(request.app.state.engine) as session:
+            view = queries.country(session, code, today())
+        context = {
+            "view": view,
+            "info": info,
+            "partners": sorted(view.partners, key=lambda p: i18n.country_name(p.code, lang)),
+            "today": today(),
+            "title_of": partial(queries.title_of, lang=lang),
+            "milestone_title": partial(queries.milestone_title, lang=lang),
+            "countries_of": queries.countries_of,
+            **_panel(
+                request, lang, f"/feeds/countries/{code}.ics", country_feed_of(code).name_in(lang)
+            ),
+        }
+        return page(request, "country.html", context, lang=lang, etag=etag)
+
+    return await run_in_threadpool(render)
 
 
 @router.get("/pairs/{pair}")
-def pair_page(request: Request, pair: str) -> Response:
+async def pair_page(request: Request, pair: str) -> Response:
     """A pair's relationship: its timeline with sources, anniversaries and events."""
     lang, error = _lang_or_error(request)
     if error:
@@ -119,16 +129,20 @@ def pair_page(request: Request, pair: str) -> Response:
     etag = page_etag(request, lang, (f"{a}-{b}",))
     if cached := not_modified(request, etag):
         return cached
-    with Session(request.app.state.engine) as session:
-        view = queries.pair(session, a, b, today())
-    context = {
-        "view": view,
-        "today": today(),
-        "title_of": partial(queries.title_of, lang=lang),
-        "milestone_title": partial(queries.milestone_title, lang=lang),
-        **_panel(request, lang, f"/feeds/pairs/{a}-{b}.ics", pair_feed_of(a, b).name_in(lang)),
-    }
-    return page(request, "pair.html", context, lang=lang, etag=etag)
+
+    def render() -> Response:
+        with Session(request.app.state.engine) as session:
+            view = queries.pair(session, a, b, today())
+        context = {
+            "view": view,
+            "today": today(),
+            "title_of": partial(queries.title_of, lang=lang),
+            "milestone_title": partial(queries.milestone_title, lang=lang),
+            **_panel(request, lang, f"/feeds/pairs/{a}-{b}.ics", pair_feed_of(a, b).name_in(lang)),
+        }
+        return page(request, "pair.html", context, lang=lang, etag=etag)
+
+    return await run_in_threadpool(render)
 
 
 @router.get("/events/{event_id}")
