@@ -32,7 +32,7 @@ def sync_countries(session: Session) -> int:
     existing = {c.code: c for c in session.exec(select(Country))}
     changed = 0
     for info in country_data.all_countries():
-        values = {
+        values: dict[str, Any] = {
             "name": info.name,
             "official_name": info.official_name,
             "alpha_3": info.alpha_3,

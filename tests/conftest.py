@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import sqlalchemy as sa
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -17,7 +18,7 @@ from app import cli
 from app.auth import create_key
 from app.config import Settings, get_settings
 from app.db import create_db_engine
-from app.main import create_app
+from app.main import bind, create_app
 from app.models import Scope
 from tests.databases import ENGINE_NAME, SERVER_URL, Databases, open_databases
 
@@ -59,10 +60,59 @@ def settings(database_url) -> Settings:
     return Settings(database_url=database_url)
 
 
+class SharedApp:
+    """One app for every test whose settings differ from the defaults only in their database.
+
+    FastAPI builds every route's pydantic models afresh for each app (about 0.2 s of CPU with
+    its first request), which was most of a test's cost. ``app.main.bind`` points the shared
+    app at each test's own database with new feed caches and versions, as ``create_app``
+    would; other settings get an app of their own, and a test that changes the app itself (a
+    route, a handler, an override, a state attribute) has it thrown away after it.
+    """
+
+    def __init__(self) -> None:
+        self.app: FastAPI | None = None
+        self.shape: tuple = ()
+        self.defaults = Settings(database_url="").model_dump(exclude={"database_url"})
+
+    @staticmethod
+    def shape_of(app: FastAPI) -> tuple:
+        return (
+            [id(route) for route in app.router.routes],
+            dict(app.exception_handlers),
+            dict(app.dependency_overrides),
+            list(app.user_middleware),
+            sorted(vars(app.state)["_state"]),
+        )
+
+    def app_for(self, settings: Settings) -> FastAPI:
+        if settings.model_dump(exclude={"database_url"}) != self.defaults:
+            return create_app(settings)
+        if self.app is None:
+            self.app = create_app(settings)
+            self.shape = self.shape_of(self.app)
+        else:
+            bind(self.app, settings)
+        return self.app
+
+    def check(self, app: FastAPI) -> None:
+        if app is self.app and self.shape_of(app) != self.shape:
+            self.app = None
+
+
+@pytest.fixture(scope="session")
+def shared_app() -> SharedApp:
+    return SharedApp()
+
+
 @pytest.fixture
-def client(settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as c:
-        yield c
+def client(settings, shared_app) -> Iterator[TestClient]:
+    app = shared_app.app_for(settings)
+    try:
+        with TestClient(app) as c:
+            yield c
+    finally:
+        shared_app.check(app)
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from urllib.parse import quote, urlsplit
 import pytest
 from sqlmodel import Session, select
 
-from app import transfer
 from app.db import create_db_engine
 from app.models import Milestone
 from tests.factories import make_event
@@ -53,11 +52,9 @@ def axe_script() -> Path:
 @pytest.fixture(scope="module")
 def service(tmp_path_factory, databases) -> Iterator[tuple[str, str]]:
     """The service on a seeded database with one event: China–Peru's 50th, in 2021."""
-    url = databases.create()
+    url = databases.create(seeded=True)  # a copy of the run's seeded template
     engine = create_db_engine(url)
     with Session(engine) as session:
-        transfer.seed(session)
-        session.commit()
         ties = session.exec(
             select(Milestone).where(
                 Milestone.country_a == "CN", Milestone.country_b == "PE",
@@ -102,8 +99,11 @@ class Visit:
 
     def axe(self) -> list[dict]:
         self.page.add_script_tag(path=str(axe_script()))
+        # resultTypes: details for violations only (passes listed by count), 3x faster.
         result = self.page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+            " resultTypes: ['violations']})",
+            AXE_TAGS,
         )
         return [
             {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:3]]}
@@ -215,8 +215,10 @@ def test_every_page_type_passes_axe_loads_nothing_foreign_and_fits(service, brow
     base, event_id = service
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     failures = {}
+    v = Visit(browser, base, width)  # one context, emptied for each page (cheaper than new)
     for name, path in page_paths(event_id).items():
-        v = Visit(browser, base, width)
+        v.context.clear_cookies()
+        v.requests.clear()
         v.go(path)
         v.page.wait_for_load_state("networkidle")
         v.page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
@@ -228,7 +230,7 @@ def test_every_page_type_passes_axe_loads_nothing_foreign_and_fits(service, brow
                 "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )
             assert overflow <= 0, (path, width, overflow)
-        v.close()
+    v.close()
     assert failures == {}
 
 

@@ -4,7 +4,7 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Query, Request
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.api.deps import LangDep, PagingDep, parse_country, parse_pair, public_url
 from app.db import SessionDep
@@ -94,13 +94,12 @@ def list_feeds(
             select(Milestone.country_a, Milestone.country_b)
             .where(
                 *involving(AnniversaryFilter(country=code)),
-                Milestone.country_b.is_not(None),  # type: ignore[union-attr]
-                Milestone.deleted_at.is_(None),  # type: ignore[union-attr]
+                col(Milestone.country_b).is_not(None),
+                col(Milestone.deleted_at).is_(None),
             )
             .distinct()
         ).all()
-        for a, b in sorted(partners):
-            found.append(pair_feed_of(a, b))
+        found += [pair_feed_of(one, other) for one, other in sorted(partners) if other]
     if not pair and not country:
         found.append(ALL)
     unique = list(dict.fromkeys(found))

@@ -5,7 +5,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from app import audit
 from app.api.deps import PagingDep, public_url
@@ -104,7 +104,9 @@ def list_feed_tokens(session: SessionDep, key: KeyDep, paging: PagingDep):
         stmt = stmt.where(FeedToken.created_by == key.name)
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
     rows = session.exec(
-        stmt.order_by(FeedToken.created_at, FeedToken.id).offset(paging.offset).limit(paging.limit)
+        stmt.order_by(col(FeedToken.created_at), col(FeedToken.id))
+        .offset(paging.offset)
+        .limit(paging.limit)
     )
     return Page(
         items=[token_public(t) for t in rows], total=total, limit=paging.limit, offset=paging.offset

@@ -1,10 +1,10 @@
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from app import crud, transfer
 from app.api.concurrency import check_if_match, set_etag
@@ -51,7 +51,9 @@ def list_milestones(
     stmt = milestones_query(place, q)
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
     rows = session.exec(
-        stmt.order_by(Milestone.date, Milestone.id).offset(paging.offset).limit(paging.limit)
+        stmt.order_by(col(Milestone.date), col(Milestone.id))
+        .offset(paging.offset)
+        .limit(paging.limit)
     )
     return Page(
         items=[milestone_out(m, lang) for m in rows],
@@ -79,7 +81,7 @@ def create_milestone(
     return MilestonePublic.model_validate(milestone)
 
 
-IMPORT_TYPES = {"text/csv": "csv", "application/json": "json"}
+IMPORT_TYPES: dict[str, Literal["csv", "json"]] = {"text/csv": "csv", "application/json": "json"}
 _IMPORT_BODY = {
     "required": True,
     "content": {

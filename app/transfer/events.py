@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic import AwareDatetime, model_validator
-from sqlmodel import Field, Session, func, select
+from sqlmodel import Field, Session, col, func, select
 
 from app.audit import Actor, record_many
 from app.crud import advance_history, bump_event_states, snapshot
@@ -83,7 +83,7 @@ def export_rows(session: Session) -> Iterator[dict[str, Any]]:
     stmt = (
         select(Event)
         .where(_LIVE)
-        .order_by(Event.start_date, sa.nulls_first(Event.starts_at), Event.id)
+        .order_by(col(Event.start_date), sa.nulls_first(col(Event.starts_at)), col(Event.id))
     )
     for e in session.exec(stmt.execution_options(yield_per=500)):
         yield record_of(e, linked=e.milestone_id not in deleted)

@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic import AwareDatetime, field_validator, model_validator
-from sqlmodel import Field, Session, func, select
+from sqlmodel import Field, Session, col, func, select
 
 from app.audit import Actor, record_many
 from app.crud import CELEBRATED_AS, advance_history, bump_celebrating_feeds, bump_feed_versions
@@ -93,7 +93,7 @@ def count(session: Session) -> int:
 def export_rows(session: Session) -> Iterator[dict[str, Any]]:
     """Every milestone but deleted ones, in date order."""
     rows = session.exec(
-        _LIVE.order_by(Milestone.date, Milestone.id).execution_options(yield_per=500)
+        _LIVE.order_by(col(Milestone.date), col(Milestone.id)).execution_options(yield_per=500)
     )
     return (record_of(m) for m in rows)
 
@@ -174,7 +174,7 @@ def apply(
         if progress:
             progress.update(**counts.progress("milestones"))
     if new:
-        session.exec(sa.insert(Milestone), params=new)  # type: ignore[call-overload]
+        session.exec(sa.insert(Milestone), params=new)
     if touched:
         bump_feed_versions(session, *touched)
     for milestone_id in celebrated:  # events elsewhere that name it change too
