@@ -17,6 +17,7 @@ from app.api import (
     feed_tokens,
     feeds,
     milestones,
+    pairs,
 )
 from app.api.deps import get_and_head
 from app.config import Settings, get_settings
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(feeds.router)
     api = APIRouter(prefix="/api/v1")
     api.include_router(countries.router)
+    api.include_router(pairs.router)
     api.include_router(milestones.router)
     api.include_router(anniversaries.router)
     api.include_router(events.router)

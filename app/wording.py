@@ -7,7 +7,8 @@ from app.countries import name_of
 _ONE = {
     "diplomatic_relations": "diplomatic relations of {a}",
     "relations_severed": "the severing of diplomatic relations by {a}",
-    "relations_restored": "the restoration of diplomatic relations by {a}",
+    "relations_restored": "the resumption of diplomatic relations by {a}",
+    "relations_upgraded": "ambassadorial relations of {a}",
     "independence": "the independence of {a}",
     "national_day": "the national day of {a}",
     "treaty": "the treaty of {a}",
@@ -17,7 +18,8 @@ _ONE = {
 _PAIR = {
     "diplomatic_relations": "diplomatic relations between {a} and {b}",
     "relations_severed": "the severing of diplomatic relations between {a} and {b}",
-    "relations_restored": "the restoration of diplomatic relations between {a} and {b}",
+    "relations_restored": "the resumption of diplomatic relations between {a} and {b}",
+    "relations_upgraded": "ambassadorial relations between {a} and {b}",
     "independence": "the independence of {a} and {b}",
     "national_day": "the national day of {a} and {b}",
     "treaty": "the treaty between {a} and {b}",
@@ -37,16 +39,21 @@ def subject(kind: str, countries: list[str]) -> str:
     return template.format(a=names[0], b=names[-1])
 
 
-def default_title(kind: str, countries: list[str]) -> str:
-    """A title for a milestone given none: ``Diplomatic relations between China and Peru``."""
+def default_title(kind: str, countries: list[str], *, none: bool = False) -> str:
+    """A title for a milestone given none: ``Diplomatic relations between China and Peru``;
+    ``No official national day (United Kingdom)`` for a state without one."""
+    if none:
+        return f"No official national day ({', '.join(country_names(countries))})"
     text = subject(kind, countries)
     text = text.removeprefix("the ").removeprefix("a ")
     return text[0].upper() + text[1:]
 
 
-def anniversary_title(years: int, kind: str, countries: list[str], title: str | None) -> str:
+def anniversary_title(years: int | None, kind: str, countries: list[str], title: str | None) -> str:
     """``50th anniversary of diplomatic relations between China and Peru``; a milestone with its
     own title keeps it: ``45th anniversary: Treaty of Lima``."""
+    if years is None:  # a national day without a countable origin: the day, no ordinal
+        return title or subject(kind, countries)[0].upper() + subject(kind, countries)[1:]
     if title:
         return f"{ordinal(years)} anniversary: {title}"
     return f"{ordinal(years)} anniversary of {subject(kind, countries)}"

@@ -55,7 +55,7 @@ def list_anniversaries(
         bool,
         Query(
             description="Only multiples of five years, of the celebrated kinds unless "
-            "`kind` says otherwise."
+            "`kind` says otherwise, and per pair only the celebrated series."
         ),
     ] = False,
 ):
@@ -68,7 +68,8 @@ def list_anniversaries(
     check_window(start, end)
     where = replace(place, jubilee_only=jubilee_only)
     if where.kinds is None and jubilee_only:
-        where = replace(where, kinds=CELEBRATED_KINDS)
+        # Jubilee lists show what is celebrated: per pair, its celebrated series only.
+        where = replace(where, kinds=CELEBRATED_KINDS, celebrated_only=True)
     # The database counts and cuts the page: only the page's milestones are loaded.
     total = queries.count_anniversaries(session, start, end, where)
     page = queries.anniversaries(

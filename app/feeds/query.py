@@ -67,19 +67,24 @@ class FeedQuery:
     event_kinds: frozenset[str] | None  # None: every kind
     jubilee_only: bool
     include: frozenset[str]
+    # No ``kind=`` for milestones: each pair shows only its celebrated series (issue 13).
+    celebrated_only: bool = True
 
     @cached_property
     def key(self) -> str:
         events = ",".join(sorted(self.event_kinds)) if self.event_kinds is not None else "*"
         return (
             f"{self.start}|{self.end}|{','.join(sorted(self.kinds))}|{events}|"
-            f"{self.jubilee_only}|{','.join(sorted(self.include))}"
+            f"{self.jubilee_only}|{','.join(sorted(self.include))}|{self.celebrated_only}"
         )
 
     def anniversaries(self, country: Place, pair: Pair) -> AnniversaryFilter:
         """The filter of the anniversaries a feed of this place shows: dated ones only, as a
         calendar has no day to put an origin known only to the month or year on."""
-        return AnniversaryFilter(country, pair, self.kinds, self.jubilee_only, dated_only=True)
+        return AnniversaryFilter(
+            country, pair, self.kinds, self.jubilee_only, dated_only=True,
+            celebrated_only=self.celebrated_only,
+        )  # fmt: skip
 
     def events(self, country: Place, pair: Pair) -> AnniversaryFilter:
         return AnniversaryFilter(country, pair, self.event_kinds)
@@ -101,4 +106,5 @@ def parse_feed_query(params: QueryParams, now: dt.date) -> FeedQuery:
         frozenset(p.kind & EVENT_KINDS) or None,
         p.jubilee_only,
         p.include,
+        celebrated_only=not (p.kind & MILESTONE_KINDS),
     )

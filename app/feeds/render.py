@@ -88,11 +88,19 @@ def anniversary_description(a: Anniversary[Milestone]) -> str:
         lines.append("")
         lines.append(m.description)
     lines.append("")
-    lines.append(
-        f"Source: {m.source or 'not given'}" + (f" ({m.source_url})" if m.source_url else "")
-    )
+    lines.append(sources_line(m.sources))
     lines.append(f"Confidence: {m.confidence}")
     return "\n".join(lines)
+
+
+def sources_line(sources: list[dict]) -> str:
+    """Every source once, ``title (url)``, joined by ``; ``: what a ministry can cite."""
+    cited = [
+        " ".join(p for p in (s.get("title"), f"({s['url']})" if s.get("url") else None) if p)
+        for s in sources
+    ]
+    label = "Sources" if len(cited) > 1 else "Source"
+    return f"{label}: {'; '.join(dict.fromkeys(cited)) or 'not given'}"
 
 
 def anniversary_event(a: Anniversary[Milestone], base_url: str) -> str:

@@ -77,8 +77,10 @@ def home(session: Session, today: dt.date) -> dict:
     """This year's jubilees, the next 30 days, and what happened on this day."""
     year_start, year_end = dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
     soon = today + dt.timedelta(days=UPCOMING_DAYS)
-    jubilee = AnniversaryFilter(kinds=CELEBRATED_KINDS, jubilee_only=True, dated_only=True)
-    celebrated = AnniversaryFilter(kinds=CELEBRATED_KINDS, dated_only=True)
+    jubilee = AnniversaryFilter(
+        kinds=CELEBRATED_KINDS, jubilee_only=True, dated_only=True, celebrated_only=True
+    )
+    celebrated = AnniversaryFilter(kinds=CELEBRATED_KINDS, dated_only=True, celebrated_only=True)
     jubilees = queries.anniversaries(session, year_start, year_end, jubilee, limit=HOME_JUBILEES)
     total = queries.count_anniversaries(session, year_start, year_end, jubilee)
     upcoming = queries.anniversaries(session, today, soon, celebrated, limit=100)
