@@ -27,6 +27,8 @@ from app.models import FeedVersion, Milestone
 Skip = tuple[tuple[int, frozenset[uuid.UUID]], ...]
 _MARKS = (lifecycle.SEVERED, lifecycle.RESTORED, lifecycle.UPGRADED)
 _cache: dict[str, tuple[int, dict[tuple[str, str], list[Milestone]]]] = {}
+_Pairs = dict[tuple[str, str], list[Milestone]]
+_skips: dict[tuple[int, tuple[int, ...], AnniversaryFilter], tuple[_Pairs, Skip]] = {}
 _lock = threading.Lock()
 
 
@@ -83,10 +85,27 @@ def _in_place(pair: tuple[str, str], where: AnniversaryFilter) -> bool:
 def skip_for(session: Session, years: Iterable[int], where: AnniversaryFilter) -> Skip:
     """Per year of ``years``, the anniversaries of the lifecycle pairs in ``where``'s place
     that do not show: those of a year when relations are not live on their day, and with
-    ``celebrated_only`` those of every series but the pair's celebrated one."""
-    years = list(years)
+    ``celebrated_only`` those of every series but the pair's celebrated one. Memoised with
+    the loaded pairs: a count and a page, or a poll, ask for the same one."""
+    pairs = lifecycle_pairs(session)
+    key = (id(pairs), tuple(years), where)
+    with _lock:
+        hit = _skips.get(key)
+    if hit is not None and hit[0] is pairs:  # the same load, not a new one at the same id
+        return hit[1]
+    skip = _skip(pairs, key[1], where)
+    with _lock:
+        if len(_skips) > 512:
+            _skips.clear()
+        _skips[key] = (pairs, skip)
+    return skip
+
+
+def _skip(
+    pairs: dict[tuple[str, str], list[Milestone]], years: tuple[int, ...], where: AnniversaryFilter
+) -> Skip:
     skipped: dict[int, set[uuid.UUID]] = {y: set() for y in years}
-    for pair, rows in lifecycle_pairs(session).items():
+    for pair, rows in pairs.items():
         if not _in_place(pair, where):
             continue
         origin = lifecycle.celebrated(rows)  # type: ignore[type-var]

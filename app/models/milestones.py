@@ -85,25 +85,6 @@ class Source(BaseModel):
         return self
 
 
-def legacy_sources(data: Any) -> Any:
-    """Map the single ``source``/``source_url`` fields of older clients and version-1 files
-    into ``sources``: they replace the first source (a field not sent keeps its value)."""
-    if not isinstance(data, dict) or not ({"source", "source_url"} & data.keys()):
-        return data
-    data = dict(data)
-    title, url = data.pop("source", None), data.pop("source_url", None)
-    sources = list(data.get("sources") or [])
-    first = dict(sources[0]) if sources and isinstance(sources[0], dict) else {}
-    if title is not None:
-        first["title"] = title
-    if url is not None:
-        first["url"] = url
-    if title is None and url is None:
-        return data  # both null: nothing to say
-    data["sources"] = [first, *sources[1:]]
-    return data
-
-
 # ---------------------------------------------------------------- milestones
 
 
@@ -184,10 +165,14 @@ class MilestoneCreate(MilestoneBase):
         "single fields) are still accepted and replace the first source.",
     )
 
-    @model_validator(mode="before")
-    @classmethod
-    def _legacy(cls, data: Any) -> Any:
-        return legacy_sources(data)
+    # The single fields of older clients and version-1 files: they set the first source's
+    # title and URL (a field not sent keeps its value), and are never stored or written.
+    source: Line | None = Field(
+        default=None, max_length=SOURCE_MAX, exclude=True, description="Deprecated: see sources."
+    )
+    source_url: Url | None = Field(
+        default=None, max_length=SOURCE_MAX, exclude=True, description="Deprecated: see sources."
+    )
 
     @field_validator("date")
     @classmethod
@@ -209,6 +194,13 @@ class MilestoneCreate(MilestoneBase):
 
     @model_validator(mode="after")
     def _precision_agrees(self) -> "MilestoneCreate":
+        if self.source is not None or self.source_url is not None:
+            first = self.sources[0] if self.sources else None
+            title = self.source if self.source is not None else first and first.title
+            url = self.source_url if self.source_url is not None else first and first.url
+            keep = first.model_dump(exclude={"title", "url"}) if first else {}
+            self.sources = [Source(title=title, url=url, **keep), *self.sources[1:]]
+            self.source = self.source_url = None
         if self.none:
             if self.kind != MilestoneKind.national_day or self.date or self.observed:
                 raise ValueError(
@@ -302,7 +294,8 @@ class MilestonePublic(MilestoneBase):
 
     def as_input(self) -> dict[str, Any]:
         """The fields a client would send to recreate this milestone."""
-        data = self.model_dump(include=set(MilestoneCreate.model_fields), exclude_defaults=False)
+        fields = set(MilestoneCreate.model_fields) - {"source", "source_url"}
+        data = self.model_dump(include=fields)
         data["sources"] = [s.model_dump(exclude_defaults=True) for s in self.sources]
         data["title"] = None if self.title_generated else self.title
         return data

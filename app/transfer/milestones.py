@@ -50,6 +50,19 @@ class MilestoneRecord(MilestoneCreate):
             return [c for c in re.split(r"[\s;,]+", value) if c]
         return value
 
+    @model_validator(mode="before")
+    @classmethod
+    def _undated(cls, data: Any) -> Any:
+        """A CSV row leaves an empty cell out: no date is a null date when the row says why
+        (an observed day, or no national day)."""
+        if (
+            isinstance(data, dict)
+            and "date" not in data
+            and (data.get("observed") or data.get("none"))
+        ):
+            return {**data, "date": None}
+        return data
+
     @field_validator("sources", mode="before")
     @classmethod
     def _sources_text(cls, value: Any) -> Any:
