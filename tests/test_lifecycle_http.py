@@ -136,3 +136,30 @@ def test_partners_of_china(client):
     assert rows["GB"]["celebrated"]["kind"] == "relations_upgraded"
     page = client.get("/api/v1/countries/CN/partners?limit=2&offset=1").json()
     assert [p["partner"] for p in page["items"]] == sorted(rows)[1:3]
+
+
+def test_country_page_shows_the_true_state_of_each_partner(client):
+    page = client.get("/countries/CN").text
+    rows = {
+        m.group(1): m.group(2)
+        for m in re.finditer(r'href="/pairs/([A-Z]{2}-[A-Z]{2})">.*?data-sort="(\w+)"', page, re.S)
+    }
+    assert (rows["CN-NI"], rows["CN-LC"], rows["CN-PE"]) == ("live", "severed", "live")
+    assert 'datetime="2021-12-10"' in page  # Nicaragua: counted from the resumption
+
+
+def test_pair_page_timeline_has_the_severance_and_resumption_with_sources(client):
+    page = client.get("/pairs/CN-NI").text
+    for day in ("1985-12-07", "1990-11-09", "2021-12-10"):
+        assert f'datetime="{day}"' in page
+    assert "relations severed" in page and "relations restored" in page
+    assert 'href="http://en.people.cn/n3/2021/1210/c90000-9931309.html"' in page
+
+
+def test_a_country_without_a_national_day_says_so(client):
+    assert "No official national day" in client.get("/countries/GB").text
+    r = client.get("/api/v1/milestones?country=GB&kind=national_day")
+    (none,) = [m for m in r.json()["items"] if m["countries"] == ["GB"]]
+    assert (none["none"], none["date"], none["observed"]) == (True, None, None)
+    japan = client.get("/api/v1/milestones?country=JP&kind=national_day").json()["items"]
+    assert any(m["date"] is None and m["observed"] == "02-11" for m in japan)
