@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from scripts.seed_rules import UN_MEMBERS
+
 
 @pytest.fixture
 def database_url(make_database) -> str:
@@ -163,3 +165,39 @@ def test_a_country_without_a_national_day_says_so(client):
     assert (none["none"], none["date"], none["observed"]) == (True, None, None)
     japan = client.get("/api/v1/milestones?country=JP&kind=national_day").json()["items"]
     assert any(m["date"] is None and m["observed"] == "02-11" for m in japan)
+
+
+def _all_milestones(client, query: str) -> list[dict]:
+    items, offset = [], 0
+    while True:
+        page = client.get(f"/api/v1/milestones?{query}&limit=200&offset={offset}").json()
+        items += page["items"]
+        offset += 200
+        if offset >= page["total"]:
+            return items
+
+
+def test_every_un_member_has_a_national_day_or_an_explicit_none(client):
+    own = _all_milestones(client, "kind=national_day,independence")
+    covered = {m["countries"][0] for m in own if len(m["countries"]) == 1}
+    assert len(UN_MEMBERS) == 193
+    assert UN_MEMBERS - covered == set()
+
+
+def test_corrected_dates(client):
+    (do,) = [
+        m
+        for m in _all_milestones(client, "country=DO&kind=independence")
+        if m["countries"] == ["DO"]
+    ]
+    assert do["date"] == "1844-02-27"
+    ties = _all_milestones(client, "pair=DE-US&kind=diplomatic_relations")
+    assert "1955-05-06" in [m["date"] for m in ties]
+    assert "1949-09-21" not in [m["date"] for m in ties]
+
+
+def test_no_verified_row_rests_on_a_single_non_government_source(client):
+    rows = [m for m in _all_milestones(client, "") if m["confidence"] == "verified"]
+    assert len(rows) > 500
+    for m in rows:
+        assert len(m["sources"]) >= 2 or any(s["government"] for s in m["sources"]), m
