@@ -201,3 +201,11 @@ def test_no_verified_row_rests_on_a_single_non_government_source(client):
     assert len(rows) > 500
     for m in rows:
         assert len(m["sources"]) >= 2 or any(s["government"] for s in m["sources"]), m
+
+
+def test_liberia_several_rounds_count_only_while_live(client):
+    """Established 1977, severed October 1989 (month precision: from its first day),
+    restored 1993, severed 1997, restored 2003: the 1977 series while live only."""
+    got = feed(client, "/feeds/pairs/CN-LR.ics?from=1988-01-01&to=2007-12-31")
+    assert [d[:4] for d, _ in got] == ["1988", "1989", "1994", "1995", "1996", "1997",
+                                       "2004", "2005", "2006", "2007"]  # fmt: skip
