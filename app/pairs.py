@@ -34,11 +34,11 @@ class PairSummary:
 
 def summarise(pair: tuple[str, str], rows: list[Milestone], today: dt.date) -> PairSummary:
     """The summary of one pair from its lifecycle milestones (dated ones; any order)."""
-    steps: list[Milestone] = lifecycle.history(rows)  # type: ignore[type-var]
-    state = lifecycle.state_on(steps, today)  # type: ignore[arg-type]
-    origin: Milestone | None = lifecycle.celebrated(steps)  # type: ignore[type-var]
+    steps: list[Milestone] = lifecycle.history(rows)  # type: ignore[type-var]  # dated rows only (date IS NOT NULL): a Step
+    state = lifecycle.state_on(steps, today)  # type: ignore[arg-type]  # dated rows only (date IS NOT NULL): a Step
+    origin: Milestone | None = lifecycle.celebrated(steps)  # type: ignore[type-var]  # dated rows only (date IS NOT NULL): a Step
     coming: list[Anniversary[Milestone]] = lifecycle.pair_anniversaries(
-        steps,  # type: ignore[type-var]
+        steps,  # type: ignore[type-var]  # dated rows only (date IS NOT NULL): a Step
         today,
         today + JUBILEE_SPAN,
     )
@@ -46,7 +46,7 @@ def summarise(pair: tuple[str, str], rows: list[Milestone], today: dt.date) -> P
     return PairSummary(
         pair=pair,
         phase=state.phase,
-        since=state.since,  # type: ignore[arg-type]
+        since=state.since,  # type: ignore[arg-type]  # dated rows only (date IS NOT NULL): a Step
         celebrated=origin,
         history=steps,
         next_anniversary=next(iter(dated), None),
@@ -56,8 +56,8 @@ def summarise(pair: tuple[str, str], rows: list[Milestone], today: dt.date) -> P
 
 def _lifecycle_rows(session: Session, where: AnniversaryFilter) -> list[Milestone]:
     stmt = queries.milestones_query(where).where(
-        Milestone.country_b.is_not(None),  # type: ignore[union-attr]
-        Milestone.date.is_not(None),  # type: ignore[union-attr]
+        Milestone.country_b.is_not(None),  # type: ignore[union-attr]  # SQLModel: a column at class level
+        Milestone.date.is_not(None),  # type: ignore[union-attr]  # SQLModel: a column at class level
     )
     return list(session.exec(stmt))
 
@@ -73,6 +73,6 @@ def partners(session: Session, code: str, today: dt.date) -> list[PairSummary]:
     where = AnniversaryFilter(country=code, kinds=lifecycle.LIFECYCLE_KINDS)
     by_pair: dict[tuple[str, str], list[Milestone]] = {}
     for m in _lifecycle_rows(session, where):
-        by_pair.setdefault((m.country_a, m.country_b), []).append(m)  # type: ignore[arg-type]
+        by_pair.setdefault((m.country_a, m.country_b), []).append(m)  # type: ignore[arg-type]  # a pair row: country_b is set
     summaries = [summarise(p, rows, today) for p, rows in by_pair.items()]
     return sorted(summaries, key=lambda s: s.partner_of(code))

@@ -34,10 +34,10 @@ _lock = threading.Lock()
 
 def _load(session: Session) -> dict[tuple[str, str], list[Milestone]]:
     """The dated lifecycle milestones of every pair with more than an establishment."""
-    live = (Milestone.deleted_at.is_(None), Milestone.country_b.is_not(None))  # type: ignore[union-attr]
+    live = (Milestone.deleted_at.is_(None), Milestone.country_b.is_not(None))  # type: ignore[union-attr]  # SQLModel: a column at class level
     marked = session.exec(
         select(Milestone.country_a, Milestone.country_b)
-        .where(*live, Milestone.kind.in_(_MARKS))  # type: ignore[attr-defined]
+        .where(*live, Milestone.kind.in_(_MARKS))  # type: ignore[attr-defined]  # SQLModel: a column at class level
         .distinct()
     ).all()
     pairs: dict[tuple[str, str], list[Milestone]] = {(a, b): [] for a, b in marked if b}
@@ -47,21 +47,21 @@ def _load(session: Session) -> dict[tuple[str, str], list[Milestone]]:
         rows = session.exec(
             select(Milestone).where(
                 *live,
-                Milestone.date.is_not(None),  # type: ignore[union-attr]
-                Milestone.kind.in_(sorted(lifecycle.LIFECYCLE_KINDS)),  # type: ignore[attr-defined]
+                Milestone.date.is_not(None),  # type: ignore[union-attr]  # SQLModel: a column at class level
+                Milestone.kind.in_(sorted(lifecycle.LIFECYCLE_KINDS)),  # type: ignore[attr-defined]  # SQLModel: a column at class level
                 sa.tuple_(Milestone.country_a, Milestone.country_b).in_(chunk),
             )
         )
         for m in rows:
             session.expunge(m)
-            pairs[(m.country_a, m.country_b)].append(m)  # type: ignore[index]
+            pairs[(m.country_a, m.country_b)].append(m)  # type: ignore[index]  # a pair row: country_b is set
     return pairs
 
 
 def lifecycle_pairs(session: Session) -> dict[tuple[str, str], list[Milestone]]:
     """``_load``, cached until the next milestone write."""
     bind = session.get_bind()
-    key = str(bind.url) + f"#{id(bind)}"
+    key = f"{bind.engine.url}#{id(bind.engine)}"
     version = session.exec(select(FeedVersion.version).where(FeedVersion.scope == "all")).first()
     version = version or 0
     with _lock:
@@ -108,7 +108,7 @@ def _skip(
     for pair, rows in pairs.items():
         if not _in_place(pair, where):
             continue
-        origin = lifecycle.celebrated(rows)  # type: ignore[type-var]
+        origin = lifecycle.celebrated(rows)  # type: ignore[type-var]  # dated rows only (date IS NOT NULL): a Step
         for m in rows:
             if m.kind not in lifecycle.NEEDS_LIVE:
                 continue
@@ -118,8 +118,8 @@ def _skip(
                 if where.celebrated_only and m is not origin:
                     skipped[y].add(m.id)
                     continue
-                found = anniversaries_of(m, dt.date(y, 1, 1), dt.date(y, 12, 31))  # type: ignore[type-var]
-                if found and not lifecycle.live_only(rows, found):  # type: ignore[arg-type]
+                found = anniversaries_of(m, dt.date(y, 1, 1), dt.date(y, 12, 31))
+                if found and not lifecycle.live_only(rows, found):  # type: ignore[arg-type,type-var]  # dated rows only (date IS NOT NULL): a Step
                     skipped[y].add(m.id)
     return tuple((y, frozenset(ids)) for y, ids in skipped.items() if ids)
 

@@ -52,9 +52,7 @@ def test_the_migration_turns_source_and_source_url_into_sources(make_database):
     engine.dispose()
 
 
-def test_seed_v2_over_a_database_seeded_from_v1_keeps_edits_and_reports(
-    make_database, tmp_path
-):
+def test_seed_v2_over_a_database_seeded_from_v1_keeps_edits_and_reports(make_database, tmp_path):
     """What version 1 shipped (the rows of revision 2 and more, one revision back, in version
     1's terms) is loaded first; then one row is edited, and the version 2 data set seeded."""
     shipped = []
@@ -89,7 +87,8 @@ def test_seed_v2_over_a_database_seeded_from_v1_keeps_edits_and_reports(
         assert session.get(Milestone, edited.id).description == "Our own note"
         nicaragua = session.exec(
             select(Milestone).where(
-                Milestone.country_a == "CN", Milestone.country_b == "NI",
+                Milestone.country_a == "CN",
+                Milestone.country_b == "NI",
                 Milestone.kind == "relations_restored",
             )  # fmt: skip
         ).one()

@@ -142,7 +142,8 @@ def test_csv_with_three_bad_rows_among_ten_is_rejected_naming_each(session):
         "line 4: countries: unknown country code 'ZZ'",
         "line 7: date: 1971-02-30 does not exist: day is out of range for month",
         "line 12: kind: Input should be 'diplomatic_relations', 'relations_severed', "
-        "'relations_restored', 'relations_upgraded', 'independence', 'national_day', 'treaty', 'state_visit' or "
+        "'relations_restored', 'relations_upgraded', 'independence', 'national_day', "
+        "'treaty', 'state_visit' or "
         "'other'",
     ]
 

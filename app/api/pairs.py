@@ -50,7 +50,9 @@ def _story(s: pairs.PairSummary) -> dict:
     return {
         "countries": list(s.pair),
         "state": s.phase,
-        "since": format_partial_date(since.date, since.precision) if since and since.date else None,
+        "since": format_partial_date(since.date, since.precision or "day")
+        if since and since.date
+        else None,
         "since_milestone_id": since.id if since else None,
         "celebrated": MilestonePublic.model_validate(s.celebrated) if s.celebrated else None,
         "next_anniversary": anniversary_public(s.next_anniversary) if s.next_anniversary else None,

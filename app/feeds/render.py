@@ -75,6 +75,7 @@ def anniversary_summary(a: Anniversary[Milestone]) -> str:
 
 def anniversary_description(a: Anniversary[Milestone]) -> str:
     m = a.milestone
+    assert m.date is not None and m.precision is not None, "an anniversary has an origin"
     lines = [f"{m.display_title}: {_long_date(m.date, m.precision)}."]
     if a.tier:
         lines.append(f"{a.ordinal} anniversary: a {a.tier} jubilee.")
@@ -93,7 +94,7 @@ def anniversary_description(a: Anniversary[Milestone]) -> str:
     return "\n".join(lines)
 
 
-def sources_line(sources: list[dict]) -> str:
+def sources_line(sources: list[dict[str, Any]]) -> str:
     """Every source once, ``title (url)``, joined by ``; ``: what a ministry can cite."""
     cited = [
         " ".join(p for p in (s.get("title"), f"({s['url']})" if s.get("url") else None) if p)
@@ -193,7 +194,7 @@ def event_description(event: Event, milestone: Milestone | None) -> str:
             for o in event.organizers
         )
         lines.append(f"Organisers: {who}")
-    if milestone is not None and event.year is not None:
+    if milestone is not None and milestone.date is not None and event.year is not None:
         title = anniversary_title(
             event.year - milestone.date.year, milestone.kind, milestone.countries, milestone.title
         )
