@@ -90,7 +90,7 @@ def test_seed_v2_over_a_database_seeded_from_v1_keeps_edits_and_reports(make_dat
                 Milestone.country_a == "CN",
                 Milestone.country_b == "NI",
                 Milestone.kind == "relations_restored",
-            )  # fmt: skip
+            )
         ).one()
         assert nicaragua.celebrated and nicaragua.sources[0]["government"]
     engine.dispose()
