@@ -135,7 +135,7 @@ def _anniversary_rows(
     """One row per anniversary in the window: (id, year, month_key, day_key, undated)."""
     if end < start:
         return None
-    skip = relations.skip_for(session, range(start.year, end.year + 1), where)
+    skip = relations.skip_for(session, start, end, where)
     return _rows(start, end, where, skip)
 
 
@@ -167,7 +167,7 @@ def count_anniversaries(
         return 0
     years = range(start.year, end.year + 1)
     whole = [y for y in years if start <= dt.date(y, 1, 1) and dt.date(y, 12, 31) <= end]
-    skip = relations.skip_for(session, years, where)
+    skip = relations.skip_for(session, start, end, where)
     total = -relations.skipped_count(session, skip, whole, where)
     parts = [
         part for y in years if y not in whole for part in _year_selects(y, start, end, where, skip)

@@ -14,8 +14,8 @@ import datetime as dt
 import threading
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from app import lifecycle
@@ -26,39 +26,35 @@ from app.models import FeedVersion, Milestone
 # Per calendar year, the milestone ids whose anniversary that year must not show.
 Skip = tuple[tuple[int, frozenset[uuid.UUID]], ...]
 _MARKS = (lifecycle.SEVERED, lifecycle.RESTORED, lifecycle.UPGRADED)
-_cache: dict[str, tuple[int, dict[tuple[str, str], list[Milestone]]]] = {}
-_Pairs = dict[tuple[str, str], list[Milestone]]
-_skips: dict[tuple[int, tuple[int, ...], AnniversaryFilter], tuple[_Pairs, Skip]] = {}
+_cache: dict[str, tuple[int, dict[tuple[str, str], list[Any]]]] = {}
+_Pairs = dict[tuple[str, str], list[Any]]
+_skips: dict[tuple[int, tuple[dt.date, dt.date], AnniversaryFilter], tuple[_Pairs, Skip]] = {}
 _lock = threading.Lock()
 
 
-def _load(session: Session) -> dict[tuple[str, str], list[Milestone]]:
-    """The dated lifecycle milestones of every pair with more than an establishment."""
-    live = (Milestone.deleted_at.is_(None), Milestone.country_b.is_not(None))  # type: ignore[union-attr]  # SQLModel: a column at class level
-    marked = session.exec(
-        select(Milestone.country_a, Milestone.country_b)
-        .where(*live, Milestone.kind.in_(_MARKS))  # type: ignore[attr-defined]  # SQLModel: a column at class level
-        .distinct()
-    ).all()
-    pairs: dict[tuple[str, str], list[Milestone]] = {(a, b): [] for a, b in marked if b}
-    keys = sorted(pairs)
-    for i in range(0, len(keys), 200):
-        chunk = keys[i : i + 200]
-        rows = session.exec(
-            select(Milestone).where(
-                *live,
-                Milestone.date.is_not(None),  # type: ignore[union-attr]  # SQLModel: a column at class level
-                Milestone.kind.in_(sorted(lifecycle.LIFECYCLE_KINDS)),  # type: ignore[attr-defined]  # SQLModel: a column at class level
-                sa.tuple_(Milestone.country_a, Milestone.country_b).in_(chunk),
-            )
+def _load(session: Session) -> dict[tuple[str, str], list[Any]]:
+    """The dated lifecycle milestones of every pair with more than an establishment, as
+    light rows (id, kind, date, precision, day, celebrated): one read of the kind index."""
+    rows = session.execute(
+        select(
+            Milestone.id, Milestone.kind, Milestone.date, Milestone.precision, Milestone.day,
+            Milestone.celebrated, Milestone.country_a, Milestone.country_b,
+        ).where(
+            Milestone.deleted_at.is_(None),  # type: ignore[union-attr]  # SQLModel: a column
+            Milestone.country_b.is_not(None),  # type: ignore[union-attr]  # SQLModel: a column
+            Milestone.date.is_not(None),  # type: ignore[union-attr]  # SQLModel: a column
+            Milestone.kind.in_(sorted(lifecycle.LIFECYCLE_KINDS)),  # type: ignore[attr-defined]  # SQLModel: a column
         )
-        for m in rows:
-            session.expunge(m)
-            pairs[(m.country_a, m.country_b)].append(m)  # type: ignore[index]  # a pair row: country_b is set
+    ).all()  # fmt: skip
+    marked = {(r.country_a, r.country_b) for r in rows if r.kind in _MARKS}
+    pairs: dict[tuple[str, str], list[Any]] = {p: [] for p in marked}
+    for r in rows:
+        if (r.country_a, r.country_b) in marked:
+            pairs[(r.country_a, r.country_b)].append(r)
     return pairs
 
 
-def lifecycle_pairs(session: Session) -> dict[tuple[str, str], list[Milestone]]:
+def lifecycle_pairs(session: Session) -> dict[tuple[str, str], list[Any]]:
     """``_load``, cached until the next milestone write."""
     bind = session.get_bind()
     key = f"{bind.engine.url}#{id(bind.engine)}"
@@ -82,18 +78,18 @@ def _in_place(pair: tuple[str, str], where: AnniversaryFilter) -> bool:
     return where.country is None or where.country in pair
 
 
-def skip_for(session: Session, years: Iterable[int], where: AnniversaryFilter) -> Skip:
+def skip_for(session: Session, start: dt.date, end: dt.date, where: AnniversaryFilter) -> Skip:
     """Per year of ``years``, the anniversaries of the lifecycle pairs in ``where``'s place
     that do not show: those of a year when relations are not live on their day, and with
     ``celebrated_only`` those of every series but the pair's celebrated one. Memoised with
     the loaded pairs: a count and a page, or a poll, ask for the same one."""
     pairs = lifecycle_pairs(session)
-    key = (id(pairs), tuple(years), where)
+    key = (id(pairs), (start, end), where)
     with _lock:
         hit = _skips.get(key)
     if hit is not None and hit[0] is pairs:  # the same load, not a new one at the same id
         return hit[1]
-    skip = _skip(pairs, key[1], where)
+    skip = _skip(pairs, start, end, where)
     with _lock:
         if len(_skips) > 512:
             _skips.clear()
@@ -101,27 +97,39 @@ def skip_for(session: Session, years: Iterable[int], where: AnniversaryFilter) -
     return skip
 
 
-def _skip(
-    pairs: dict[tuple[str, str], list[Milestone]], years: tuple[int, ...], where: AnniversaryFilter
-) -> Skip:
-    skipped: dict[int, set[uuid.UUID]] = {y: set() for y in years}
+def _skip(pairs: _Pairs, start: dt.date, end: dt.date, where: AnniversaryFilter) -> Skip:
+    """Only anniversaries inside the window are listed, so a short window's lists are short."""
+    skipped: dict[int, set[uuid.UUID]] = {}
     for pair, rows in pairs.items():
         if not _in_place(pair, where):
             continue
-        origin = lifecycle.celebrated(rows)  # type: ignore[type-var]  # dated rows only (date IS NOT NULL): a Step
+        origin = lifecycle.celebrated(rows)
         for m in rows:
             if m.kind not in lifecycle.NEEDS_LIVE:
                 continue
             if where.kinds is not None and m.kind not in where.kinds:
                 continue
-            for y in years:
-                if where.celebrated_only and m is not origin:
-                    skipped[y].add(m.id)
-                    continue
-                found = anniversaries_of(m, dt.date(y, 1, 1), dt.date(y, 12, 31))
-                if found and not lifecycle.live_only(rows, found):  # type: ignore[arg-type,type-var]  # dated rows only (date IS NOT NULL): a Step
-                    skipped[y].add(m.id)
-    return tuple((y, frozenset(ids)) for y, ids in skipped.items() if ids)
+            found = anniversaries_of(m, start, end)
+            if where.celebrated_only and m is not origin:
+                gone = {a.year for a in found}
+            else:
+                gone = {a.year for a in found} - {a.year for a in lifecycle.live_only(rows, found)}
+            for y in gone:
+                skipped.setdefault(y, set()).add(m.id)
+    return tuple(sorted((y, frozenset(ids)) for y, ids in skipped.items()))
+
+
+_ids: dict[int, tuple[_Pairs, dict[uuid.UUID, Any]]] = {}
+
+
+def _by_id(pairs: _Pairs) -> dict[uuid.UUID, Any]:
+    """The loaded rows by id, built once per load."""
+    hit = _ids.get(id(pairs))
+    if hit is None or hit[0] is not pairs:
+        _ids.clear()
+        hit = (pairs, {m.id: m for ms in pairs.values() for m in ms})
+        _ids[id(pairs)] = hit
+    return hit[1]
 
 
 def skipped_in(skip: Skip, year: int) -> frozenset[uuid.UUID]:
@@ -133,7 +141,7 @@ def skipped_count(
 ) -> int:
     """How many of the whole years' anniversaries ``skip`` leaves out, for the count that
     ``app.queries`` takes from a histogram of origin years."""
-    rows = {m.id: m for ms in lifecycle_pairs(session).values() for m in ms}
+    rows = _by_id(lifecycle_pairs(session))
     total = 0
     for y in years:
         for mid in skipped_in(skip, y):
