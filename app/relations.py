@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from app import lifecycle
@@ -36,7 +37,7 @@ def _load(session: Session) -> dict[tuple[str, str], list[Any]]:
     """The dated lifecycle milestones of every pair with more than an establishment, as
     light rows (id, kind, date, precision, day, celebrated): one read of the kind index."""
     rows = session.execute(
-        select(
+        sa.select(  # type: ignore[call-overload]  # SQLModel: columns typed as their values
             Milestone.id, Milestone.kind, Milestone.date, Milestone.precision, Milestone.day,
             Milestone.celebrated, Milestone.country_a, Milestone.country_b,
         ).where(
