@@ -12,6 +12,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from app.auth import create_key
+from app.cli import prepare_database
 from app.config import Settings
 from app.main import create_app
 from app.migrate import upgrade
@@ -43,7 +44,9 @@ HOSTILE = [
         "description": "tab\there, zero\u200bwidth, emoji 🎉🎊, line\nbreak, CR\rreturn",
     },
     {"kind": "national_day", "date": "1950-10", "countries": ["CN"]},  # undated: not in feeds
-    {"kind": "relations_severed", "date": "1980-01-01", "countries": ["CN", "PE"]},  # not shown
+    # Not shown unless kind= asks; in a pair of its own, since a severance ends the pair's
+    # anniversaries (issue 13).
+    {"kind": "relations_severed", "date": "1980-01-01", "countries": ["CL", "PE"]},
 ]
 # The 2021 programme of the China–Peru 50th anniversary (issue: celebration events).
 PROGRAMME = [
@@ -114,6 +117,27 @@ FEEDS = {
         for lang in ("zh", "es", "fr", "ru", "ar")
     },
 }
+# The relationship lifecycle on the bundled data set (issue 13): a celebrated resumption,
+# a severance without resumption, an upgrade, and Liberia's several rounds.
+LIFECYCLE = {
+    "lifecycle-CN-NI.ics": ("/feeds/pairs/CN-NI.ics?from=2021-01-01&to=2026-12-31", 5),
+    "lifecycle-CN-LC.ics": ("/feeds/pairs/CN-LC.ics?from=2000-01-01&to=2019-12-31", 7),
+    "lifecycle-CN-GB.ics": ("/feeds/pairs/CN-GB.ics?from=2022-01-01&to=2022-12-31", 1),
+    "lifecycle-CN-LR.ics": ("/feeds/pairs/CN-LR.ics?from=1990-01-01&to=2009-12-31", 10),
+}
+
+
+def export_lifecycle(out: Path, tmp: str) -> None:
+    """The lifecycle pair feeds of a database seeded as a new user's first run seeds it."""
+    url = f"sqlite:///{tmp}/seeded.db"
+    upgrade(url)
+    prepare_database(Settings(database_url=url, seed=True))
+    with TestClient(create_app(Settings(database_url=url))) as client:
+        for name, (path, expected) in LIFECYCLE.items():
+            r = client.get(path)
+            r.raise_for_status()
+            (out / name).write_bytes(r.content)
+            print(expected, out / name)
 
 
 def main(out: Path) -> None:
@@ -142,6 +166,7 @@ def main(out: Path) -> None:
                 r.raise_for_status()
                 (out / name).write_bytes(r.content)
                 print(expected, out / name)
+        export_lifecycle(out, tmp)
 
 
 if __name__ == "__main__":

@@ -79,13 +79,14 @@ def window_too_long(start: dt.date, end: dt.date) -> bool:
 
 
 class Origin(Protocol):
-    """What the engine needs of a milestone."""
+    """What the engine needs of a milestone. A milestone without a date (a national day whose
+    origin cannot be counted, or a "no national day" row) has no anniversary."""
 
     @property
-    def date(self) -> dt.date: ...  # first day of the period the origin is known to
+    def date(self) -> dt.date | None: ...  # first day of the period the origin is known to
 
     @property
-    def precision(self) -> str: ...
+    def precision(self) -> str | None: ...
 
 
 T = TypeVar("T", bound=Origin)
@@ -117,7 +118,7 @@ class Anniversary(Generic[T]):
         if self.date is not None:
             return (self.date, 0)
         origin = self.milestone.date
-        month = origin.month if self.milestone.precision == Precision.month else 1
+        month = origin.month if origin and self.milestone.precision == Precision.month else 1
         return (dt.date(self.year, month, 1), 1)
 
 
@@ -130,7 +131,9 @@ def _last_day_of_month(year: int, month: int) -> dt.date:
 def anniversaries_of(origin: T, start: dt.date, end: dt.date) -> list[Anniversary[T]]:
     """The anniversaries of one milestone that fall in ``start``..``end`` (inclusive)."""
     o = origin.date
-    result = []
+    result: list[Anniversary[T]] = []
+    if o is None:
+        return result
     for year in range(max(start.year, o.year + 1), end.year + 1):
         if origin.precision == Precision.day:
             when, observed = observed_date(year, o.month, o.day)

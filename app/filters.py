@@ -12,7 +12,9 @@ class AnniversaryFilter:
     ``country`` is one code (its items, alone or in a pair) or a tuple of codes (any of them:
     a private feed's); ``kinds`` None means every kind; ``jubilee_only`` keeps multiples of
     five years; ``dated_only`` leaves out origins known only to the month or year, which have
-    no day to put in a calendar. The events list uses the place and kinds only.
+    no day to put in a calendar. ``celebrated_only`` keeps, in each pair, only the series
+    its anniversaries count from (app.lifecycle.celebrated): what feeds and jubilee lists
+    show. The events list uses the place and kinds only.
     """
 
     country: str | tuple[str, ...] | None = None
@@ -20,6 +22,7 @@ class AnniversaryFilter:
     kinds: frozenset[str] | None = None
     jubilee_only: bool = False
     dated_only: bool = False
+    celebrated_only: bool = False
 
     def __post_init__(self) -> None:
         # Normalised so that equal filters hash alike, whatever iterable a caller passed.

@@ -17,6 +17,7 @@ from app.api import (
     feed_tokens,
     feeds,
     milestones,
+    pairs,
     planning,
 )
 from app.api.deps import get_and_head, language
@@ -27,6 +28,7 @@ from app.feeds.versions import FeedVersions
 from app.logs import configure_logging
 from app.middleware import BodyLimit, RequestContext
 from app.migrate import is_migrated
+from app.pages.render import Rendered
 
 log = logging.getLogger("diplocal")
 
@@ -58,6 +60,8 @@ def bind(app: FastAPI, settings: Settings) -> None:
     app.state.feed_versions = FeedVersions(engine)
     app.state.feeds_building = {}  # feeds being built, by cache key and day
     app.state.feed_latest = {}  # the cache key a feed was last served from, for outages
+    app.state.rendered_pages = Rendered(8 * 2**20)  # unchanged pages, rendered once
+    app.state.session_secret = None  # read from the settings or this database on first use
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -100,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     pages.install(app)  # pages for people, self-hosted API docs, the HTML 404 page
     api = APIRouter(prefix="/api/v1", dependencies=[Depends(language)])
     api.include_router(countries.router)
+    api.include_router(pairs.router)
     api.include_router(milestones.router)
     api.include_router(anniversaries.router)
     api.include_router(events.router)

@@ -11,8 +11,10 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from app import anniversaries as engine
 from app import countries as country_data
+from app import relations
 from app.anniversaries import Anniversary
 from app.filters import EVERYTHING, AnniversaryFilter
+from app.lifecycle import national_days
 from app.models import ApiKey, Event, Milestone, Scope, Visibility
 
 
@@ -42,7 +44,7 @@ def text_match(q: str) -> sa.ColumnElement[bool]:
     return sa.or_(
         Milestone.title.icontains(needle, autoescape=True),  # type: ignore[union-attr]
         Milestone.description.icontains(needle, autoescape=True),  # type: ignore[union-attr]
-        Milestone.source.icontains(needle, autoescape=True),  # type: ignore[union-attr]
+        sa.cast(Milestone.sources, sa.Text).icontains(needle, autoescape=True),
         Milestone.country_a.in_(codes),  # type: ignore[attr-defined]
         Milestone.country_b.in_(codes),  # type: ignore[union-attr]
     )
@@ -60,7 +62,9 @@ def milestones_query(
     return stmt
 
 
-def _year_selects(year: int, start: dt.date, end: dt.date, f: AnniversaryFilter) -> list[sa.Select]:
+def _year_selects(
+    year: int, start: dt.date, end: dt.date, f: AnniversaryFilter, skip: relations.Skip = ()
+) -> list[sa.Select]:
     """The anniversaries that fall in ``year`` within ``start``..``end``, one row each, with
     the columns they sort by: one SELECT per precision of the origin.
 
@@ -68,11 +72,14 @@ def _year_selects(year: int, start: dt.date, end: dt.date, f: AnniversaryFilter)
     database reads one index instead of every milestone: the origin is before ``year``; a
     day-precision origin's (month, day) lies in the segment, where 29 February counts as
     28 February in common years; a month-precision origin's month overlaps it; a
-    year-precision origin is in every year. ``month`` is NULL exactly for year precision and
-    ``day`` exactly for month and year precision (``MilestoneCreate.fields``), so the index
-    alone tells them apart. Over all milestones, three SELECTs joined by UNION ALL, not one
-    with OR: the three are disjoint, and SQLite then reads three index ranges without merging
-    row sets (a count over 10,000 anniversaries: 2.4 ms instead of 7.3 ms).
+    year-precision origin is in every year; a national day with an observed day recurs on it
+    (``month`` and ``day`` hold it), and an origin without a date never counts. The
+    lifecycle's ``skip`` ids of the year are left out (app/relations.py). ``month`` is NULL
+    exactly for year precision and ``day`` exactly for month and year precision
+    (``MilestoneCreate.fields``), so the index alone tells them apart. Over all milestones,
+    three SELECTs joined by UNION ALL, not one with OR: the three are disjoint, and SQLite
+    then reads three index ranges without merging row sets (a count over 10,000
+    anniversaries: 2.4 ms instead of 7.3 ms).
     """
     first, last = max(start, dt.date(year, 1, 1)), min(end, dt.date(year, 12, 31))
     a, b = (first.month, first.day), (last.month, last.day)
@@ -89,6 +96,9 @@ def _year_selects(year: int, start: dt.date, end: dt.date, f: AnniversaryFilter)
         where.append(Milestone.kind.in_(f.sorted_kinds))  # type: ignore[attr-defined]
     if f.jubilee_only:
         where.append((year - sa.extract("year", Milestone.date)) % 5 == 0)
+    skipped = relations.skipped_in(skip, year)
+    if skipped:
+        where.append(Milestone.id.not_in(sorted(skipped)))  # type: ignore[attr-defined]  # SQLModel: a column
     this_year = sa.literal(year, sa.Integer).label("year")
     zero, one = sa.literal(0, sa.Integer), sa.literal(1, sa.Integer)
 
@@ -119,21 +129,26 @@ def _year_selects(year: int, start: dt.date, end: dt.date, f: AnniversaryFilter)
     ]
 
 
-def _anniversary_rows(start: dt.date, end: dt.date, where: AnniversaryFilter) -> sa.Subquery | None:
+def _anniversary_rows(
+    session: Session, start: dt.date, end: dt.date, where: AnniversaryFilter
+) -> sa.Subquery | None:
     """One row per anniversary in the window: (id, year, month_key, day_key, undated)."""
     if end < start:
         return None
-    return _rows(start, end, where)
+    skip = relations.skip_for(session, start, end, where)
+    return _rows(start, end, where, skip)
 
 
 @lru_cache(maxsize=256)
-def _rows(start: dt.date, end: dt.date, where: AnniversaryFilter) -> sa.Subquery:
+def _rows(
+    start: dt.date, end: dt.date, where: AnniversaryFilter, skip: relations.Skip
+) -> sa.Subquery:
     # Building the statement costs about as much as counting a thousand rows, and a count
     # and a page, or the same window polled again, need the same one: it is immutable.
     selects = [
         part
         for y in range(start.year, end.year + 1)
-        for part in _year_selects(y, start, end, where)
+        for part in _year_selects(y, start, end, where, skip)
     ]
     return sa.union_all(*selects).subquery("anniversary")
 
@@ -152,8 +167,11 @@ def count_anniversaries(
         return 0
     years = range(start.year, end.year + 1)
     whole = [y for y in years if start <= dt.date(y, 1, 1) and dt.date(y, 12, 31) <= end]
-    total = 0
-    parts = [part for y in years if y not in whole for part in _year_selects(y, start, end, where)]
+    skip = relations.skip_for(session, start, end, where)
+    total = -relations.skipped_count(session, skip, whole, where)
+    parts = [
+        part for y in years if y not in whole for part in _year_selects(y, start, end, where, skip)
+    ]
     if parts:
         rows = sa.union_all(*parts).subquery()
         total += session.execute(select(sa.func.count()).select_from(rows)).scalar_one()
@@ -192,7 +210,7 @@ def anniversary_keys(
 ) -> list[tuple[object, int]]:
     """(milestone id, year) of the anniversaries ``anniversaries`` returns, in its order,
     without loading a milestone."""
-    rows = _anniversary_rows(start, end, where)
+    rows = _anniversary_rows(session, start, end, where)
     if rows is None or limit == 0:
         return []
     keys = [rows.c.year, rows.c.month_key, rows.c.day_key, rows.c.undated]
@@ -217,8 +235,19 @@ def load_anniversaries(
     for milestone_id, year in keys:
         first = max(start, dt.date(year, 1, 1))
         last = min(end, dt.date(year, 12, 31))
-        result += engine.anniversaries_of(by_id[milestone_id], first, last)
+        result += occurrences(by_id[milestone_id], first, last)
     return result
+
+
+def occurrences(m: Milestone, start: dt.date, end: dt.date) -> list[Anniversary[Milestone]]:
+    """A dated milestone's anniversaries in ``start``..``end``: on its observed day when it
+    has one (a national day kept on another day than its origin's), else on the origin's."""
+    if m.date is None:
+        return []
+    if m.observed is None:
+        return engine.anniversaries_of(m, start, end)
+    days = national_days(m.observed, m.date, m.precision, start, end)
+    return [Anniversary(m, d.year, d.years or 0, d.date, d.observed) for d in days]
 
 
 def anniversaries(

@@ -4,12 +4,13 @@ Run by hand when the fact files change, from the repository root:
 
     .venv/bin/python -m scripts.build_seed [--data ../shared/data] [--out app/data]
 
-It writes two documents. ``seed_v2.json`` (format version 2) holds everything: lifecycle
-milestones (severances, restorations, upgrades, ``celebrated``), national days with an
-``observed`` month-day or no origin, explicit "no national day" records, and a list of sources
-per milestone. ``seed.json`` (version 1) is its projection on what the service loads today,
-so that ``diplocal seed`` keeps working until the service reads version 2: rows version 1
-cannot hold (upgrades, dateless national days, "none") are left out of it.
+It writes one document, ``seed.json`` (export format version 2): lifecycle milestones
+(severances, restorations, upgrades, ``celebrated``), national days with an ``observed``
+month-day or no origin, explicit "no national day" records, and a list of sources per
+milestone. The first build over a version 1 ``seed.json`` (with the first pass's
+``seed_v2.json`` beside it) gives every row the version 1 file held the next revision: a
+database seeded from version 1 stored its sources joined in one field, and the next revision
+is how ``diplocal seed`` knows to replace them unless a user edited the row.
 
 A new milestone's id is a uuid5 of its natural key (kind, countries, date); a milestone keeps
 its id for good, even when a correction changes its date or kind, so that seeding an existing
@@ -31,7 +32,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from app.countries import lookup, name_of
-from app.transfer.files import write
 from app.transfer.milestones import MilestoneRecord
 from scripts.seed_rules import (
     CORRECTIONS,
@@ -369,27 +369,30 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=default_data())
     parser.add_argument("--out", type=Path, default=ROOT / "app" / "data")
     args = parser.parse_args()
-    v2_path, v1_path = args.out / "seed_v2.json", args.out / "seed.json"
-    previous_path = v2_path if v2_path.exists() else v1_path
-    previous = {}
-    if previous_path.exists():
-        previous = {r["id"]: r for r in json.loads(previous_path.read_text("utf-8"))["milestones"]}
+    path, first_pass = args.out / "seed.json", args.out / "seed_v2.json"
+    current = json.loads(path.read_text("utf-8")) if path.exists() else None
+    from_v1 = current is not None and current["version"] == 1
+    previous_doc = json.loads(first_pass.read_text("utf-8")) if first_pass.exists() else current
+    previous = {r["id"]: r for r in previous_doc["milestones"]} if previous_doc else {}
     now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     records = build(args.data, previous, now)
+    if from_v1:
+        shipped = {r["id"] for r in current["milestones"]}
+        for r in records:
+            if r["id"] in shipped and r["updated_at"] != now:
+                r["revision"] += 1
+                r["updated_at"] = now
     unknown = {c for r in records for c in r["countries"] if lookup(c) is None}
     if unknown:
         raise SystemExit(f"unknown country codes: {sorted(unknown)}")
     coverage = check_coverage(records)
-    old = [p for r in records if (p := v1(r)) is not None]
-    for row in old:
+    for row in records:
         MilestoneRecord.model_validate(row)  # fail here, not on a user's first run
-    with v2_path.open("w", encoding="utf-8", newline="\n") as out:
+    with path.open("w", encoding="utf-8", newline="\n") as out:
         write_v2(records, out)
-    with v1_path.open("w", encoding="utf-8", newline="\n") as out:
-        write(old, out, "json")
+    first_pass.unlink(missing_ok=True)
     changed = sum(1 for r in records if r["updated_at"] == now)
-    print(f"{v2_path}: {len(records)} milestones, {changed} new or changed", file=sys.stderr)
-    print(f"{v1_path}: {len(old)} milestones", file=sys.stderr)
+    print(f"{path}: {len(records)} milestones, {changed} new or changed", file=sys.stderr)
     kinds = Counter(r["kind"] for r in records)
     print(json.dumps({**dict(sorted(kinds.items())), **coverage}), file=sys.stderr)
     return 0

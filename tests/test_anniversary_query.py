@@ -29,7 +29,8 @@ def _row(i: int, origin: D, precision: str, kind: str, countries: list[str]) -> 
         "precision": precision,
         "month": origin.month if precision != "year" else None,
         "day": origin.day if precision == "day" else None,
-        "title": None, "description": None, "source": None, "source_url": None,
+        "title": None, "description": None, "sources": [], "celebrated": False,
+        "observed": None, "none": False,
         "confidence": "unverified", "created_at": stamp, "updated_at": stamp, "revision": 1,
     }  # fmt: skip
 
@@ -39,7 +40,9 @@ def origins(session):
     """Every day of a leap year as an origin (29 February included), in years around the
     windows, plus origins known only to the month or the year, of several kinds and places."""
     rng = random.Random(5)
-    kinds = ["diplomatic_relations", "independence", "relations_severed", "state_visit"]
+    # No severance: the engine alone is the right answer (tests/test_lifecycle_http.py holds
+    # the lifecycle's rules).
+    kinds = ["diplomatic_relations", "independence", "treaty", "state_visit"]
     places = [["CN", "PE"], ["PE"], ["CN"], ["FR", "US"]]
     rows = []
     for i in range(366):
@@ -110,7 +113,7 @@ def test_database_and_engine_agree(session, origins, start, end, jubilee_only):
 )
 def test_the_window_query_reads_the_anniversary_index(session, origins):
     """A 30-day window must not read every milestone (GUIDE.md, "Performance")."""
-    rows = queries._anniversary_rows(D(2021, 3, 1), D(2021, 3, 30), AnniversaryFilter())
+    rows = queries._anniversary_rows(session, D(2021, 3, 1), D(2021, 3, 30), AnniversaryFilter())
     sql = select(rows.c.id).compile(session.get_bind(), compile_kwargs={"literal_binds": True})
     plan = " ".join(
         str(r) for r in session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")
@@ -127,4 +130,6 @@ def test_the_filter_is_one_hashable_value(session, origins):
     with pytest.raises(AttributeError):
         a.jubilee_only = True  # type: ignore[misc]  # frozen: the point of the test
     window = (D(2021, 1, 1), D(2021, 12, 31))
-    assert queries._anniversary_rows(*window, a) is queries._anniversary_rows(*window, b)
+    assert queries._anniversary_rows(session, *window, a) is queries._anniversary_rows(
+        session, *window, b
+    )

@@ -11,7 +11,7 @@ from scripts import seed_rules as rules
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "app" / "data"
 
-V2 = json.loads((DATA_DIR / "seed_v2.json").read_text("utf-8"))
+V2 = json.loads((DATA_DIR / "seed.json").read_text("utf-8"))
 RECORDS = V2["milestones"]
 
 
@@ -128,13 +128,11 @@ def test_national_days_observed_on_another_day_or_without_origin():
     assert all(r["observed"] or r["date"] or r["none"] for r in RECORDS)
 
 
-def test_the_version_1_projection_keeps_ids_and_leaves_out_what_it_cannot_hold():
-    v1 = json.loads((DATA_DIR / "seed.json").read_text("utf-8"))
-    assert v1["version"] == 1
-    ids = {r["id"] for r in v1["milestones"]}
-    assert ids <= {r["id"] for r in RECORDS}
-    left_out = Counter(r["kind"] for r in RECORDS if r["id"] not in ids)
-    assert left_out["relations_upgraded"] == 4
+def test_one_data_file():
+    """The first pass's version 1 projection and its seed_v2.json are gone: the service loads
+    the version 2 document itself."""
+    assert sorted(p.name for p in DATA_DIR.glob("seed*.json")) == ["seed.json"]
+    assert Counter(r["kind"] for r in RECORDS)["relations_upgraded"] == 4
 
 
 @pytest.mark.skipif(not build.default_data().is_dir(), reason="needs ../shared/data")

@@ -26,7 +26,7 @@ def test_demo_rows_are_what_the_api_would_store():
             date=format_partial_date(row["date"], row["precision"]),
             countries=countries,
             description=row["description"],
-            source=row["source"],
+            sources=row["sources"],
             confidence=row["confidence"],
         )
         assert {k: row[k] for k in body.fields()} == body.fields()

@@ -121,7 +121,8 @@ def test_english_description_lines_are_unchanged():
     assert source_line(None, None, "en") == "Source: not given"
     assert source_line("Gazette", "https://x.test/1", "en") == "Source: Gazette (https://x.test/1)"
     orgs = [{"name": "Embassy of Peru", "role": "embassy"}, {"name": "Club"}]
-    assert organisers_line(orgs, "en") == "Organisers: Embassy of Peru (embassy); Club (organiser)"
+    # Issue 12: a role of "other" (or none) says nothing, so no "(organiser)" label.
+    assert organisers_line(orgs, "en") == "Organisers: Embassy of Peru (embassy); Club"
     assert all_feed_name("en") == "Diplomatic anniversaries"
     assert country_feed_name("PE", "en") == "Peru anniversaries"
 

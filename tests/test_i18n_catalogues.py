@@ -105,7 +105,8 @@ def test_every_page_string_is_translated(lang):
     assert [m.id for m in po if m.id and (not m.string or m.fuzzy)] == []
     for message in po:  # the placeholders the templates pass, spelt the same
         if message.id:
-            assert message.string % {"n": 1, "year": 2021, "q": "x", "name": "x"}
+            values = {"n": 1, "year": 2021, "q": "x", "name": "x", "title": "x", "rev": 2}
+            assert message.string % values
             assert sorted(re.findall(r"%\(\w+\)s", message.string)) == sorted(
                 re.findall(r"%\(\w+\)s", message.id)
             ), message.id

@@ -11,7 +11,7 @@ from app.auth import create_key
 from app.models import Milestone, MilestoneCreate, MilestonePublic, Scope
 from tests.factories import CN_PE, PE_INDEPENDENCE, make_milestone
 
-HEADER = "id,kind,date,precision,countries,title,description,source,source_url,confidence,created_at,updated_at,revision,title_i18n,description_i18n"  # noqa: E501
+HEADER = "id,kind,date,precision,countries,title,description,sources,confidence,created_at,updated_at,revision,title_i18n,description_i18n,celebrated,observed,none"  # noqa: E501
 
 
 @pytest.fixture
@@ -80,7 +80,7 @@ def test_import_restores_ids_revisions_timestamps_and_generated_titles(
 def test_json_export_is_an_object_with_one_milestone_per_line(session, varied):
     text = export_text(session, "json")
     doc = json.loads(text)
-    assert (doc["format"], doc["version"], len(doc["milestones"])) == ("diplocal-export", 1, 4)
+    assert (doc["format"], doc["version"], len(doc["milestones"])) == ("diplocal-export", 2, 4)
     assert doc["events"] == []  # always there: an export of a database without events
     assert len(text.splitlines()) == 4 + 3
     first = doc["milestones"][0]
@@ -144,7 +144,8 @@ def test_csv_with_three_bad_rows_among_ten_is_rejected_naming_each(session):
         "line 4: countries: unknown country code 'ZZ'",
         "line 7: date: 1971-02-30 does not exist: day is out of range for month",
         "line 12: kind: Input should be 'diplomatic_relations', 'relations_severed', "
-        "'relations_restored', 'independence', 'national_day', 'treaty', 'state_visit' or "
+        "'relations_restored', 'relations_upgraded', 'independence', 'national_day', "
+        "'treaty', 'state_visit' or "
         "'other'",
     ]
 
@@ -186,7 +187,7 @@ def test_json_errors_name_the_line_each_milestone_starts_on(session):
         ("kind,date,country\n", "csv", "line 1: header: unknown column 'country'; missing"),
         ('{"format": "diplocal-export",\n "version": 1,\n}', "json", "line 3: file: not valid"),
         ('{"format": "ical", "milestones": []}', "json", 'line 1: format: expected "format"'),
-        ('{"format": "diplocal-export", "version": 2}', "json", "line 1: version: this service"),
+        ('{"format": "diplocal-export", "version": 3}', "json", "line 1: version: this service"),
         ("kind,date,countries\nindependence,1821,PE,extra\n", "csv", "line 2: row: 4 cells"),
     ],
 )

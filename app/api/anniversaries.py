@@ -22,7 +22,7 @@ def note(a: Anniversary[Milestone], lang: str) -> str | None:
     """Why the day is not the origin's (29 February in a common year) or is not known."""
     if a.observed:
         return text.observed_note(a.year, lang)
-    if a.date is None:
+    if a.date is None and a.milestone.precision is not None:
         return text.undated_note(a.milestone.precision, lang)
     return None
 
@@ -32,6 +32,7 @@ def anniversary_public(
 ) -> AnniversaryPublic:
     """The anniversary in ``lang``: title, kind label and note; the rest is data."""
     m = a.milestone
+    assert m.date is not None and m.precision is not None, "an anniversary has an origin"
     return AnniversaryPublic(
         milestone_id=m.id,
         kind=m.kind,
@@ -71,7 +72,7 @@ def list_anniversaries(
         bool,
         Query(
             description="Only multiples of five years, of the celebrated kinds unless "
-            "`kind` says otherwise."
+            "`kind` says otherwise, and per pair only the celebrated series."
         ),
     ] = False,
 ):
@@ -86,7 +87,8 @@ def list_anniversaries(
     check_window(start, end)
     where = replace(place, jubilee_only=jubilee_only)
     if where.kinds is None and jubilee_only:
-        where = replace(where, kinds=CELEBRATED_KINDS)
+        # Jubilee lists show what is celebrated: per pair, its celebrated series only.
+        where = replace(where, kinds=CELEBRATED_KINDS, celebrated_only=True)
     # The database counts and cuts the page: only the page's milestones are loaded.
     total = queries.count_anniversaries(session, start, end, where)
     page = queries.anniversaries(

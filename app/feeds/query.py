@@ -94,6 +94,8 @@ class FeedQuery:
     remind: tuple[str, ...] = ()  # canonical durations, longest first (VALARMs)
     prepare: str | None = None  # canonical whole days ("Prepare:" events)
     lang: str = DEFAULT  # part of the feed's identity: its own ETag and cache entry
+    # No ``kind=`` for milestones: each pair shows only its celebrated series (issue 13).
+    celebrated_only: bool = True
 
     @cached_property
     def key(self) -> str:
@@ -102,7 +104,7 @@ class FeedQuery:
         events = ",".join(sorted(self.event_kinds)) if self.event_kinds is not None else "*"
         key = (
             f"{self.start}|{self.end}|{','.join(sorted(self.kinds))}|{events}|"
-            f"{self.jubilee_only}|{','.join(sorted(self.include))}|{self.lang}"
+            f"{self.jubilee_only}|{','.join(sorted(self.include))}|{self.lang}|{self.celebrated_only}"
         )
         if self.remind or self.prepare:
             key += f"|remind={','.join(self.remind)}|prepare={self.prepare or ''}"
@@ -113,7 +115,10 @@ class FeedQuery:
     def anniversaries(self, country: Place, pair: Pair) -> AnniversaryFilter:
         """The filter of the anniversaries a feed of this place shows: dated ones only, as a
         calendar has no day to put an origin known only to the month or year on."""
-        return AnniversaryFilter(country, pair, self.kinds, self.jubilee_only, dated_only=True)
+        return AnniversaryFilter(
+            country, pair, self.kinds, self.jubilee_only, dated_only=True,
+            celebrated_only=self.celebrated_only,
+        )  # fmt: skip
 
     def events(self, country: Place, pair: Pair) -> AnniversaryFilter:
         return AnniversaryFilter(country, pair, self.event_kinds)
@@ -138,4 +143,5 @@ def parse_feed_query(params: QueryParams, now: dt.date) -> FeedQuery:
         p.remind,
         p.prepare,
         p.lang,
+        celebrated_only=not (p.kind & MILESTONE_KINDS),
     )

@@ -78,6 +78,7 @@ def anniversary_summary(a: Anniversary[Milestone], lang: str = DEFAULT) -> str:
 
 def anniversary_description(a: Anniversary[Milestone], lang: str = DEFAULT) -> str:
     m = a.milestone
+    assert m.date is not None and m.precision is not None, "an anniversary has an origin"
     # The SUMMARY names the pair already: an untitled milestone's origin is its kind.
     origin = own_text(m, "title", lang) or wording.kind_name(m.kind, lang)
     lines = [
@@ -91,10 +92,23 @@ def anniversary_description(a: Anniversary[Milestone], lang: str = DEFAULT) -> s
         lines += ["", description]
     lines += [
         "",
-        text.source_line(m.source, m.source_url, lang),
+        cited_sources(m.sources, lang),
         text.confidence_line(m.confidence, lang),
     ]
     return "\n".join(lines)
+
+
+def cited_sources(sources: list[dict[str, Any]], lang: str = DEFAULT) -> str:
+    """Every source once, ``title (url)``, joined by ``; ``: what a ministry can cite."""
+    cited = list(
+        dict.fromkeys(
+            " ".join(p for p in (s.get("title"), f"({s['url']})" if s.get("url") else None) if p)
+            for s in sources
+        )
+    )
+    if len(cited) > 1:
+        return text.sources_line(cited, lang)
+    return text.source_line(cited[0] if cited else None, None, lang)
 
 
 def anniversary_event(a: Anniversary[Milestone], base_url: str, lang: str = DEFAULT) -> str:
@@ -177,7 +191,7 @@ def event_description(event: Event, milestone: Milestone | None, lang: str = DEF
         lines.append(text.join_online_line(event.online_url, lang))
     if event.organizers:
         lines.append(text.organisers_line(event.organizers, lang))
-    if milestone is not None and event.year is not None:
+    if milestone is not None and milestone.date is not None and event.year is not None:
         title = wording.anniversary_title(
             event.year - milestone.date.year, milestone.kind, milestone.countries, lang,
             own_text(milestone, "title", lang),

@@ -24,8 +24,8 @@ EVENT_KINDS = (
 PHRASES = {
     "diplomatic_relations": N_("{anniversary} of diplomatic relations"),
     "relations_severed": N_("{anniversary} of the severance of diplomatic relations"),
-    "relations_restored": N_("{anniversary} of the restoration of diplomatic relations"),
-    "relations_upgraded": N_("{anniversary} of the upgrading of diplomatic relations"),
+    "relations_restored": N_("{anniversary} of the resumption of diplomatic relations"),
+    "relations_upgraded": N_("{anniversary} of ambassadorial relations"),
     "independence": N_("{anniversary} of independence"),
     "national_day": N_("{anniversary} of the national day"),
     "treaty": N_("{anniversary} of the treaty"),

@@ -71,7 +71,7 @@ def calendar_year_problem(value: dt.date) -> str | None:
     return f"calendars take years {FIRST_YEAR} to {LAST_YEAR} only; not {value.year}"
 
 
-def format_partial_date(d: dt.date, precision: str) -> str:
+def format_partial_date(d: dt.date, precision: str | None) -> str:
     if precision == Precision.year:
         return f"{d.year:04d}"
     if precision == Precision.month:

@@ -95,10 +95,12 @@ def local_time_exists(naive: dt.datetime, zone: zoneinfo.ZoneInfo) -> bool:
     return there_and_back.replace(tzinfo=None) == naive
 
 
-def anniversary_problem(origin: dt.date, year: int, event_day: dt.date) -> str | None:
+def anniversary_problem(origin: dt.date | None, year: int, event_day: dt.date) -> str | None:
     """Why an event cannot celebrate the ``year`` anniversary of a milestone dated ``origin``,
     or None. Celebrations run through the anniversary year, so a kick-off late in the year
     before or a closing early in the year after still counts; further away does not."""
+    if origin is None:
+        return "the milestone has no dated origin: it has no anniversaries to celebrate"
     if year <= origin.year:
         return f"the milestone is from {origin.year}: {year} is not one of its anniversary years"
     if abs(event_day.year - year) > 1:

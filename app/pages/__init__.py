@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.pages import docs, edit_events, edit_milestones, errors, router, signin
-from app.pages.render import HERE, Rendered
+from app.pages.render import HERE
 
 STATIC = HERE / "static"
 
@@ -17,7 +17,6 @@ STATIC = HERE / "static"
 def install(app: FastAPI) -> None:
     """Call after the API routers; the app must be created with ``docs_url=None`` and
     ``redoc_url=None`` so that ``/docs`` and ``/redoc`` are ours."""
-    app.state.rendered_pages = Rendered(8 * 2**20)  # unchanged pages, rendered once
     docs.install(app)  # first: its /static/api-docs mount must win over /static
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # Editing first: /events/new and /events/{id}/edit must win over /events/{id}.

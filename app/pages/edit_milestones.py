@@ -94,7 +94,14 @@ def _stored(session: Session, milestone_id: str) -> Milestone | None:
 
 
 def _stored_input(milestone: Milestone) -> dict[str, Any]:
-    return {**MilestonePublic.model_validate(milestone).as_input(), "revision": milestone.revision}
+    """The stored values, as the "changed meanwhile" page shows them beside the form's."""
+    public = MilestonePublic.model_validate(milestone)
+    return {
+        **public.as_input(),
+        "source": public.source,
+        "source_url": public.source_url,
+        "revision": milestone.revision,
+    }
 
 
 @router.get("/milestones/{milestone_id}/edit")

@@ -123,7 +123,9 @@ def milestone_input(form: Form) -> dict[str, Any]:
 
 
 def milestone_form(milestone: Milestone) -> Form:
-    data = MilestonePublic.model_validate(milestone).as_input()
+    public = MilestonePublic.model_validate(milestone)
+    # The form edits the first source; ``source``/``source_url`` map onto it (the rest stay).
+    data = {**public.as_input(), "source": public.source, "source_url": public.source_url}
     countries = data["countries"]
     form = {k: "" if data.get(k) is None else str(data[k]) for k in milestone_input({})}
     form.update(

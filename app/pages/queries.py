@@ -9,6 +9,7 @@ language catalogues without touching a route or a template. It calls:
 - ``app.anniversaries.anniversaries_of``, ``is_jubilee``, ``tier``,
 - ``app.feeds.render.anniversary_summary`` and ``milestone_title`` (app/i18n wording, the
   feeds' titles in the page's language).
+- ``app.pairs.partners`` (the relationship lifecycle: state, celebrated origin, next dates).
 """
 
 import datetime as dt
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
+from app import pairs as pair_service
 from app import queries
 from app.anniversaries import Anniversary, anniversaries_of
 from app.feeds import render
@@ -34,8 +36,8 @@ STATE_KINDS = ("independence", "national_day")
 @dataclass
 class Partner:
     code: str
-    established: Milestone
-    state: str  # "live" or "severed"
+    established: Milestone  # the celebrated origin (a resumption, an upgrade: issue 13)
+    state: str  # "live", "severed" or "none" (app.lifecycle.Phase)
     next_anniversary: Anniversary[Milestone] | None
     next_jubilee: Anniversary[Milestone] | None
 
@@ -79,8 +81,10 @@ def home(session: Session, today: dt.date) -> dict:
     """This year's jubilees, the next 30 days, and what happened on this day."""
     year_start, year_end = dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
     soon = today + dt.timedelta(days=UPCOMING_DAYS)
-    jubilee = AnniversaryFilter(kinds=CELEBRATED_KINDS, jubilee_only=True, dated_only=True)
-    celebrated = AnniversaryFilter(kinds=CELEBRATED_KINDS, dated_only=True)
+    jubilee = AnniversaryFilter(
+        kinds=CELEBRATED_KINDS, jubilee_only=True, dated_only=True, celebrated_only=True
+    )
+    celebrated = AnniversaryFilter(kinds=CELEBRATED_KINDS, dated_only=True, celebrated_only=True)
     jubilees = queries.anniversaries(session, year_start, year_end, jubilee, limit=HOME_JUBILEES)
     total = queries.count_anniversaries(session, year_start, year_end, jubilee)
     upcoming = queries.anniversaries(session, today, soon, celebrated, limit=100)
@@ -108,41 +112,21 @@ def _next(m: Milestone, today: dt.date, jubilee: bool) -> Anniversary[Milestone]
     return None
 
 
-def relation_state(milestones: list[Milestone]) -> str:
-    """Live unless a severance is later than the last establishment or restoration.
-
-    A first approximation: the relationship lifecycle (issue 13) replaces it."""
-    last_up = max((m.date for m in milestones if m.kind in ESTABLISHING), default=None)
-    last_cut = max((m.date for m in milestones if m.kind == "relations_severed"), default=None)
-    if last_cut is not None and (last_up is None or last_cut > last_up):
-        return "severed"
-    return "live"
-
-
 def partners(session: Session, code: str, today: dt.date) -> list[Partner]:
-    rows = session.exec(
-        queries.milestones_query(AnniversaryFilter(country=code, kinds=RELATION_KINDS)).order_by(
-            Milestone.date
-        )
-    )
-    by_partner: dict[str, list[Milestone]] = {}
-    for m in rows:
-        if m.country_b is None:
-            continue
-        other = m.country_b if m.country_a == code else m.country_a
-        by_partner.setdefault(other, []).append(m)
+    """The country's partners with the true state of each relationship (app/pairs.py): the
+    milestone its anniversaries count from, live or severed today, and what comes next."""
     result = []
-    for other, ms in by_partner.items():
-        established = next((m for m in ms if m.kind == "diplomatic_relations"), None)
-        if established is None:
+    for s in pair_service.partners(session, code, today):
+        origin = s.celebrated or s.since
+        if origin is None:
             continue
         result.append(
             Partner(
-                code=other,
-                established=established,
-                state=relation_state(ms),
-                next_anniversary=_next(established, today, jubilee=False),
-                next_jubilee=_next(established, today, jubilee=True),
+                code=s.partner_of(code),
+                established=origin,
+                state=s.phase.value,
+                next_anniversary=s.next_anniversary,
+                next_jubilee=s.next_jubilee,
             )
         )
     return result
@@ -152,9 +136,11 @@ def country(session: Session, code: str, today: dt.date) -> CountryView:
     own = session.exec(
         queries.milestones_query(AnniversaryFilter(country=code, kinds=STATE_KINDS))
         .where(Milestone.country_b.is_(None))  # type: ignore[union-attr]
-        .order_by(Milestone.kind, Milestone.date)
+        .order_by(Milestone.kind, Milestone.date, Milestone.observed)
     )
-    where = AnniversaryFilter(country=code, kinds=CELEBRATED_KINDS, dated_only=True)
+    where = AnniversaryFilter(
+        country=code, kinds=CELEBRATED_KINDS, dated_only=True, celebrated_only=True
+    )
     upcoming = queries.anniversaries(
         session, today, today + dt.timedelta(days=365), where, limit=40
     )
@@ -168,7 +154,9 @@ def pair(session: Session, a: str, b: str, today: dt.date) -> PairView:
     shows), and all its public events, latest first."""
     place = AnniversaryFilter(pair=(a, b))
     timeline = list(session.exec(queries.milestones_query(place).order_by(Milestone.date)))
-    where = AnniversaryFilter(pair=(a, b), kinds=CELEBRATED_KINDS, dated_only=True)
+    where = AnniversaryFilter(
+        pair=(a, b), kinds=CELEBRATED_KINDS, dated_only=True, celebrated_only=True
+    )
     end = today + dt.timedelta(days=5 * 366)
     upcoming = queries.anniversaries(session, today, end, where, limit=12)
     events = list(session.exec(_public_events(queries.events_query(place)).limit(200)))

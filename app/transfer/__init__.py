@@ -90,7 +90,9 @@ def load(
         report.errors, report.rejected, report.reason = [exc.error], True, "the file cannot be read"
         return report
     good, errors = parse_rows(raw["milestones"], milestones.MilestoneRecord, "milestone")
-    in_file = {r.id: parse_partial_date(r.date)[0] for _, r in good if r.id is not None}
+    in_file = {
+        r.id: parse_partial_date(r.date)[0] if r.date else None for _, r in good if r.id is not None
+    }
     good_events, event_errors = events.validate(session, raw["events"], in_file)
     report.errors = sorted(errors + event_errors, key=lambda e: e.line)
     skipped = len(raw["milestones"]) - len(good), len(raw["events"]) - len(good_events)

@@ -110,7 +110,9 @@ def count_unlinked(session: Session) -> int:
 
 
 def validate(
-    session: Session, raw: Iterable[tuple[int, Any]], milestones_in_file: dict[uuid.UUID, dt.date]
+    session: Session,
+    raw: Iterable[tuple[int, Any]],
+    milestones_in_file: dict[uuid.UUID, dt.date | None],
 ) -> tuple[list[tuple[int, EventRecord]], list[RowError]]:
     """The valid rows, each with its id, uid and year settled, and every error of the others.
     ``milestones_in_file`` holds the date of each valid milestone row of the same file."""
@@ -163,7 +165,7 @@ def _uid_problem(
 
 
 def _anniversary_problem(
-    rec: EventRecord, origins: dict[uuid.UUID, dt.date]
+    rec: EventRecord, origins: dict[uuid.UUID, dt.date | None]
 ) -> tuple[str, str] | None:
     """As ``POST /events``: the milestone exists and the year is an anniversary near the
     event; without a year, the event's own year."""

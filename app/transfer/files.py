@@ -1,6 +1,6 @@
 """The file format of an export: reading and writing its JSON and CSV, whatever it holds.
 
-JSON is a top-level object, ``{"format": "diplocal-export", "version": 1, "milestones": [...],
+JSON is a top-level object, ``{"format": "diplocal-export", "version": 2, "milestones": [...],
 "events": [...]}``, written one item per line for readable diffs. Collections join it as new
 keys without a new version: a reader ignores keys it does not know, and a file without
 ``events`` (an older export, the seed data set) imports as it always did. CSV holds the
@@ -21,7 +21,11 @@ from app.progress import Progress
 from app.transfer.rows import Format, RowError
 
 FORMAT = "diplocal-export"
-VERSION = 1
+# Version 2 (issue 13): ``sources`` (a list) instead of ``source``/``source_url``, and
+# ``celebrated``, ``observed``, ``none``; version 1 files still import, their single source
+# becoming the first of ``sources``.
+VERSION = 2
+READABLE = (1, 2)
 # The arrays of a JSON export, in the order they are written and loaded: an event may
 # celebrate a milestone of the same file.
 COLLECTIONS = ("milestones", "events")
@@ -90,8 +94,9 @@ def write_csv(
 
 
 def _cell(value: Any) -> Any:
-    """A CSV cell: a dict (``title_i18n``) as compact JSON, empty when it is empty or null."""
-    if isinstance(value, dict):
+    """A CSV cell: a dict (``title_i18n``) or a list (``sources``) as compact JSON, empty
+    when it is empty or null."""
+    if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":")) if value else ""
     return "" if value is None else value
 
@@ -228,8 +233,8 @@ def read_json(text: str) -> Rows:
     if isinstance(doc, dict):
         if doc.get("format") != FORMAT:
             raise FileError(1, "format", f'expected "format": "{FORMAT}"')
-        if doc.get("version") != VERSION:
-            raise FileError(1, "version", f"this service reads version {VERSION}")
+        if doc.get("version") not in READABLE:
+            raise FileError(1, "version", f"this service reads versions 1 and {VERSION}")
         collections = {key: doc.get(key, []) for key in COLLECTIONS}
         for key, items in collections.items():
             if not isinstance(items, list):

@@ -61,6 +61,29 @@ class MilestoneRecord(MilestoneCreate):
                 raise ValueError('expected a JSON object like {"zh": "..."}') from None
         return value
 
+    @model_validator(mode="before")
+    @classmethod
+    def _undated(cls, data: Any) -> Any:
+        """A CSV row leaves an empty cell out: no date is a null date when the row says why
+        (an observed day, or no national day)."""
+        if (
+            isinstance(data, dict)
+            and "date" not in data
+            and (data.get("observed") or data.get("none"))
+        ):
+            return {**data, "date": None}
+        return data
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _sources_text(cls, value: Any) -> Any:
+        if isinstance(value, str):  # a CSV cell holds the list as JSON text
+            try:
+                return json.loads(value)
+            except json.JSONDecodeError:
+                raise ValueError("expected a JSON list of sources") from None
+        return value
+
     @model_validator(mode="after")
     def _history(self) -> "MilestoneRecord":
         if self.title_generated:
@@ -70,15 +93,17 @@ class MilestoneRecord(MilestoneCreate):
         return self
 
 
-# Accepted on import (an item of the API's milestone list imports as it is), never written.
-READ_ONLY_COLUMNS = ("title_generated",)
+# Accepted on import (an item of the API's milestone list imports as it is; a version-1
+# file's single source becomes the first of ``sources``), never written.
+READ_ONLY_COLUMNS = ("title_generated", "source", "source_url")
 COLUMNS = columns_of(MilestonePublic, MilestoneRecord, besides=READ_ONLY_COLUMNS)
 REQUIRED_COLUMNS = tuple(f for f, i in MilestoneCreate.model_fields.items() if i.is_required())
 
 
 def record_of(m: Milestone) -> dict[str, Any]:
     """A milestone as an export row; ``title`` is null when generated, as stored."""
-    return row_of(m, COLUMNS, date=format_partial_date(m.date, m.precision))
+    date = format_partial_date(m.date, m.precision) if m.date else None
+    return row_of(m, COLUMNS, date=date)
 
 
 # ---------------------------------------------------------------- export
@@ -106,7 +131,8 @@ def _existing(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, Milesto
 
 
 def _label(m: Milestone) -> str:
-    return f"{format_partial_date(m.date, m.precision)} {m.display_title} ({m.id})"
+    date = format_partial_date(m.date, m.precision) if m.date else "undated"
+    return f"{date} {m.display_title} ({m.id})"
 
 
 def _seed_is_newer(m: Milestone, restored: dict) -> bool:
@@ -185,4 +211,4 @@ def apply(
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v if isinstance(v, str | int | None) else str(v) for k, v in values.items()}
+    return {k: v if isinstance(v, str | int | list | None) else str(v) for k, v in values.items()}

@@ -1,6 +1,7 @@
 """The bundled data set: seeding is an import that never overwrites a user's edit.
 
-The data set ships as package data, ``app/data/seed.json``, in the export format; the
+The data set ships as package data, ``app/data/seed.json``, in the export format (version 2:
+lifecycle flags, observed days, "no national day" rows and a list of sources); the
 developer script ``scripts/build_seed.py`` builds it from the fact files. How a seed tells a
 data set update from a user's edit is ``app.transfer.milestones.apply``'s rule.
 """
