@@ -47,7 +47,8 @@ def test_translations_use_only_placeholders_the_code_passes(lang):
     """A translation may drop a placeholder (Chinese puts {n} where English has {anniversary})
     but a misspelt one would raise KeyError at run time."""
     names = ("a", "b", "n", "ordinal", "anniversary", "title", "tier", "label", "value",
-             "country", "pair", "name", "scope", "shown", "total", "url", "year")  # fmt: skip
+             "country", "pair", "name", "scope", "shown", "total", "url", "year",
+             "lead", "date", "version")  # fmt: skip
     values = dict.fromkeys(names, "x")
     for message in _po(lang):
         if message.id:

@@ -154,3 +154,21 @@ def test_subscribe_panel_offers_reminders_and_preparation(client):
     # A duration the panel does not offer is dropped, never turned into a refused link.
     r = client.get("/pairs/CN-PE?remind=P1M", headers=html)
     assert 'value="http://testserver/feeds/pairs/CN-PE.ics"' in r.text
+
+
+def test_lead_time_reads_in_the_feed_language(client):
+    """A Chinese feed's preparation events, reminders and holidays are in Chinese, with the
+    same UIDs as the English feed's."""
+    query = PAIR + "&remind=P30D&prepare=P180D"
+    zh = events_of(client.get(query + "&lang=zh"))
+    en = events_of(client.get(query))
+    prepared = [v for v in zh if str(v["SUMMARY"]).startswith("筹备：")]
+    assert str(prepared[0]["SUMMARY"]) == "筹备：中国—秘鲁：建交50周年"
+    assert "还有180天" in str(prepared[0]["DESCRIPTION"])
+    alarm = zh[0].walk("VALARM")[0]
+    assert str(alarm["DESCRIPTION"]) == "提醒：还有30天"
+    assert [str(v["UID"]) for v in zh] == [str(v["UID"]) for v in en]
+    holidays = events_of(client.get("/feeds/countries/PE.ics?from=2021-07-01&to=2021-07-31"
+                                    "&include=holidays&lang=es"))  # fmt: skip
+    described = [str(v["DESCRIPTION"]) for v in holidays if "HOLIDAY" in v["CATEGORIES"].cats]
+    assert described and all(d.startswith("Día festivo en Perú") for d in described)

@@ -68,7 +68,7 @@ def build_entry(
     body, truncated = render.render(
         info, found, today=day, cap=cap, events=events, milestones=milestones,
         years=(q.start.year, q.end.year), total=total, extra=added.pieces,
-        alarms=extras.alarms(q.remind),
+        alarms=extras.alarms(q.remind, q.lang),
     )  # fmt: skip
     if truncated:
         # What it shows depends on the day too: so do its validators.
@@ -99,7 +99,7 @@ def _extras(
     pieces: list[extras.Piece] = []
     count = 0
     if q.prepare and "anniversaries" in q.include:
-        pieces += extras.prepare_pieces(found, q.prepare, base_url)
+        pieces += extras.prepare_pieces(found, q.prepare, base_url, q.lang)
         if complete:
             count += len(pieces)
         else:
@@ -107,7 +107,7 @@ def _extras(
             count += queries.count_anniversaries(session, q.start, q.end, jubilees)
     if "holidays" in q.include:
         holidays = extras.holiday_pieces(
-            extras.feed_countries(feed.country, feed.pair), q.start, q.end
+            extras.feed_countries(feed.country, feed.pair), q.start, q.end, q.lang
         )
         pieces += holidays
         count += len(holidays)

@@ -19,11 +19,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from app.anniversaries import Anniversary
-from app.countries import name_of
 from app.feeds import ical
+from app.i18n import text, wording
+from app.i18n.languages import DEFAULT
+from app.i18n.names import country_name
 from app.models import Milestone
 from app.planning import durations, holidays
-from app.wording import anniversary_title
 
 UID_DOMAIN = "diplomatic-calendar"
 _END = "END:VEVENT\r\n"
@@ -39,11 +40,11 @@ class Piece:
     updated_at: dt.datetime
 
 
-def alarms(reminders: Sequence[str]) -> str:
+def alarms(reminders: Sequence[str], lang: str = DEFAULT) -> str:
     """One VALARM per reminder (canonical durations), to put inside a VEVENT."""
     return "".join(
         "BEGIN:VALARM\r\nACTION:DISPLAY\r\n"
-        + ical.text("DESCRIPTION", f"Reminder: in {_lead(r)}")
+        + ical.text("DESCRIPTION", text.reminder_line(text.lead_time(r, lang), lang))
         + f"TRIGGER:-{r}\r\nEND:VALARM\r\n"
         for r in reminders
     )
@@ -56,21 +57,8 @@ def with_alarms(vevent: str, alarm_text: str) -> str:
     return vevent[: -len(_END)] + alarm_text + _END
 
 
-def _lead(duration: str) -> str:
-    """``P30D`` -> ``30 days``, ``PT12H`` -> ``12 hours``, ``P1DT6H`` -> ``1 day 6 hours``."""
-    days, _, hours = duration[1:].partition("T")
-    parts = []
-    if days:
-        n = int(days[:-1])
-        parts.append(f"{n} day" + ("s" if n != 1 else ""))
-    if hours:
-        n = int(hours[:-1])
-        parts.append(f"{n} hour" + ("s" if n != 1 else ""))
-    return " ".join(parts)
-
-
 def prepare_pieces(
-    found: Iterable[Anniversary[Milestone]], lead: str, base_url: str
+    found: Iterable[Anniversary[Milestone]], lead: str, base_url: str, lang: str = DEFAULT
 ) -> list[Piece]:
     """A "Prepare:" all-day event ``lead`` (whole days) before each dated jubilee."""
     days = durations.days_of(lead)
@@ -79,24 +67,25 @@ def prepare_pieces(
         if not a.jubilee or a.date is None:
             continue
         m = a.milestone
-        title = anniversary_title(a.years, m.kind, m.countries, m.title)
+        own = (m.title_i18n or {}).get(lang) or m.title
+        title = wording.anniversary_title(a.years, m.kind, m.countries, lang, own)
         day = a.date - dt.timedelta(days=days)
         if day < dt.date.min + dt.timedelta(days=1):
             continue
         anniversary = f"anniversary-{m.id}-{a.year}"
-        text = ical.all_day_event(
+        vevent = ical.all_day_event(
             uid=f"{anniversary}-prepare-{lead}@{UID_DOMAIN}",
             day=day,
-            summary=f"Prepare: {title}",
+            summary=text.prepare_summary(title, lang),
             dtstamp=m.updated_at,
             last_modified=m.updated_at,
             sequence=m.revision,
-            description=f"{_lead(lead)} before the {title} ({a.date.isoformat()}).",
+            description=text.prepare_description(text.lead_time(lead, lang), title, a.date, lang),
             categories=["preparation", m.kind],
             url=f"{base_url}/api/v1/milestones/{m.id}",
             related_to=f"{anniversary}@{UID_DOMAIN}",
         )
-        pieces.append(Piece(day, text, m.updated_at))
+        pieces.append(Piece(day, vevent, m.updated_at))
     return pieces
 
 
@@ -104,23 +93,25 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "holiday"
 
 
-def holiday_pieces(codes: Iterable[str], start: dt.date, end: dt.date) -> list[Piece]:
+def holiday_pieces(
+    codes: Iterable[str], start: dt.date, end: dt.date, lang: str = DEFAULT
+) -> list[Piece]:
     """The public holidays of ``codes`` in ``start``..``end`` (those the holidays package
     covers), as transparent all-day events marked HOLIDAY."""
     pieces = []
     for code in sorted(set(codes)):
-        country = name_of(code)
+        country = country_name(code, lang)
         for day, name in holidays.between(code, start, end):
-            text = ical.all_day_event(
+            vevent = ical.all_day_event(
                 uid=f"holiday-{code}-{day.isoformat()}-{_slug(name)}@{UID_DOMAIN}",
                 day=day,
                 summary=f"{name} ({country})",
                 dtstamp=HOLIDAY_STAMP,
                 sequence=0,
-                description=f"Public holiday in {country} (holidays {holidays.VERSION}).",
+                description=text.holiday_description(code, holidays.VERSION, lang),
                 categories=["HOLIDAY"],
             )
-            pieces.append(Piece(day, text, HOLIDAY_STAMP))
+            pieces.append(Piece(day, vevent, HOLIDAY_STAMP))
     return pieces
 
 

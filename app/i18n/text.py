@@ -7,8 +7,9 @@ text the feeds have always carried.
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from typing import Literal
 
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_skeleton, format_timedelta
 
 from app.i18n.catalog import N_, translate
 from app.i18n.languages import BABEL_LOCALES
@@ -213,4 +214,47 @@ def private_feed_description(
         lang,
         "Anniversaries and events of {scope}, private events included (diplomatic-calendar).",
         scope=scope,
+    )
+
+
+# ---------------------------------------------------------------- lead time (issue 16)
+
+
+def lead_time(duration: str, lang: str) -> str:
+    """A canonical ISO 8601 duration as people say it: ``P30D`` -> "30 days" / "30天",
+    ``P1DT6H`` -> "1 day 6 hours"; units and plurals from CLDR (Babel)."""
+    days, _, hours = duration[1:].partition("T")
+    parts: list[tuple[int, Literal["day", "hour"]]] = [(int(days[:-1]), "day")] if days else []
+    parts += [(int(hours[:-1]), "hour")] if hours else []
+    locale = BABEL_LOCALES[lang]
+    return " ".join(
+        format_timedelta(
+            dt.timedelta(**{f"{unit}s": n}), granularity=unit, threshold=10**9, locale=locale
+        )
+        for n, unit in parts
+    )
+
+
+def prepare_summary(title: str, lang: str) -> str:
+    """The SUMMARY of a "Prepare:" event, before the jubilee's own title."""
+    return translate(lang, "Prepare: {title}", title=title)
+
+
+def prepare_description(lead: str, title: str, day: dt.date, lang: str) -> str:
+    return translate(
+        lang, "{lead} before {title} ({date}).", lead=lead, title=title, date=day.isoformat()
+    )
+
+
+def reminder_line(lead: str, lang: str) -> str:
+    """The DESCRIPTION of a VALARM (RFC 5545 §3.6.6 requires one for ACTION:DISPLAY)."""
+    return translate(lang, "Reminder: in {lead}", lead=lead)
+
+
+def holiday_description(code: str, version: str, lang: str) -> str:
+    return translate(
+        lang,
+        "Public holiday in {country} (holidays {version}).",
+        country=country_name(code, lang),
+        version=version,
     )
