@@ -155,6 +155,14 @@ def test_country_search_by_abbreviation(client, q, code):
     assert client.get("/api/v1/countries", params={"q": q}).json()["items"][0]["code"] == code
 
 
+@pytest.mark.parametrize("q", ["0" * 100, "Atlantis", "Qwxz"])
+def test_country_search_that_finds_nothing_is_an_empty_list(client, q):
+    """Found by the fuzzer: a name that matches nothing once built a CASE without a WHEN."""
+    r = client.get("/api/v1/countries", params={"q": q})
+    assert r.status_code == 200
+    assert r.json()["items"] == [] and r.json()["total"] == 0
+
+
 def test_discovery_lists_every_language(client):
     r = client.get("/api/v1/feeds?pair=CN-PE", headers={"Accept-Language": "zh"})
     first = r.json()["items"][0]

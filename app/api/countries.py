@@ -36,8 +36,9 @@ def list_countries(
     if q and q.strip():
         needle = q.strip()
         codes = search_countries(needle)[:MAX_FOUND]
-        ranks = {code: rank for rank, code in enumerate(codes)}
-        order.insert(0, sa.case(ranks, value=col(Country.code), else_=len(codes)))
+        if codes:  # a CASE needs a WHEN: with no name matched, no rank to order by
+            ranks = {code: rank for rank, code in enumerate(codes)}
+            order.insert(0, sa.case(ranks, value=col(Country.code), else_=len(codes)))
         order.insert(0, sa.case((col(Country.code) == needle.upper(), 0), else_=1))
         stmt = stmt.where(
             sa.or_(
