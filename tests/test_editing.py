@@ -264,3 +264,63 @@ def test_the_time_zone_picker_suggests_the_countries_zones(editor, ties):
 def test_the_event_form_stays_under_60_kb_gzipped(editor, ties):
     r = editor.get("/events/new?pair=CN-PE", headers={**HTML, "Accept-Encoding": "gzip"})
     assert int(r.headers["content-length"]) < 60_000  # the wire size, with every zone listed
+
+
+def test_an_event_form_with_a_chinese_title_and_venue_country_reaches_the_zh_feed(editor, ties):
+    form = reception_form(
+        editor, ties, title_zh="中秘建交50周年招待会", title_es="", venue_country="PE"
+    )
+    r = editor.post("/events/new", data=form, follow_redirects=False)
+    assert r.status_code == 303
+    event = editor.get("/api/v1/events?pair=CN-PE").json()["items"][0]
+    assert (event["title_i18n"], event["venue_country"]) == ({"zh": "中秘建交50周年招待会"}, "PE")
+    assert event["description_i18n"] == {}  # empty inputs are left out
+    feed = editor.get("/feeds/pairs/CN-PE.ics?lang=zh&from=2021-01-01&to=2021-12-31").text
+    vevent = next(v for v in feed.split("BEGIN:VEVENT")[1:] if "中秘建交50周年招待会" in v)
+    assert re.search(r"^SUMMARY:中秘建交50周年招待会\r?$", vevent, re.M)
+    edit = editor.get(f"/events/{event['id']}/edit", headers=HTML).text
+    assert re.search(
+        r'<input id="f-title_zh" name="title_zh" type="text" value="中秘建交50周年招待会"', edit
+    )
+    assert re.search(r'<option value="PE" selected>', re.search(
+        r'<select id="f-venue_country".*?</select>', edit, re.S).group(0))  # fmt: skip
+    assert 'lang="ar" dir="rtl"' in edit and 'lang="zh" dir="ltr"' in edit
+
+
+def test_the_venue_country_leads_the_zone_suggestions_and_its_picker(editor, ties):
+    page = editor.get("/events/new?pair=CN-PE", headers=HTML).text
+    venue = re.search(r'<select id="f-venue_country".*?</select>', page, re.S).group(0)
+    codes = re.findall(r'<option value="(\w+)"', venue)
+    assert codes[:2] == ["CN", "PE"] and "US" in codes  # any country, the event's first
+    form = reception_form(editor, ties, venue_country="PE", ends_at="2021-11-02T18:00")
+    r = editor.post("/events/new", data=form, headers=HTML)
+    assert r.status_code == 422
+    group = re.search(r"<optgroup label=\"Zones of the venue.s country\">(.*?)</optgroup>", r.text)
+    assert "America/Lima" in group.group(1) and "Asia/Shanghai" not in group.group(1)
+
+
+def test_a_bad_translation_is_flagged_at_its_own_input_and_kept(editor, ties):
+    form = reception_form(editor, ties, title_fr="Réception", title_ru="x" * 501)
+    r = editor.post("/events/new", data=form, headers=HTML)
+    assert r.status_code == 422
+    assert re.search(r'id="f-title_ru-error"[^>]*>[^<]*longer than 500', r.text)
+    assert 'id="f-title_fr-error"' not in r.text and 'value="Réception"' in r.text
+
+
+def test_the_milestone_form_round_trips_its_translations(editor, session):
+    page = editor.get("/milestones/new?pair=CN-PE", headers=HTML)
+    form = {"csrf_token": csrf_of(page.text), "kind": "treaty", "date": "1971-11",
+            "country_a": "CN", "country_b": "PE", "title": "Treaty of friendship",
+            "title_ar": "معاهدة الصداقة", "description_fr": "Signé à Lima."}  # fmt: skip
+    r = editor.post("/milestones/new", data=form, follow_redirects=False)
+    assert r.status_code == 303
+    milestone = editor.get("/api/v1/milestones?kind=treaty").json()["items"][0]
+    assert milestone["title_i18n"] == {"ar": "معاهدة الصداقة"}
+    assert milestone["description_i18n"] == {"fr": "Signé à Lima."}
+    edit = editor.get(f"/milestones/{milestone['id']}/edit", headers=HTML).text
+    assert 'value="معاهدة الصداقة" lang="ar" dir="rtl"' in edit
+    assert 'lang="fr" dir="ltr">Signé à Lima.</textarea>' in edit
+    form.update(revision="1", title_ar="", description_fr="Signé à Lima en 1971.")
+    editor.post(f"/milestones/{milestone['id']}/edit", data=form)
+    saved = editor.get(f"/api/v1/milestones/{milestone['id']}").json()
+    assert (saved["title_i18n"], saved["description_i18n"]) == ({}, {"fr": "Signé à Lima en 1971."})

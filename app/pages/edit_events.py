@@ -46,11 +46,15 @@ def _options(values) -> list[tuple[str, str]]:
 
 def _choices(session: Session, editor: Editor, form: forms.Form) -> dict[str, Any]:
     countries = forms.countries_of(form)
+    venue_zones, country_zones = forms.suggested_zones(countries, form.get("venue_country", ""))
     return {
         "country_choices": forms.country_choices(
             None if editor.is_admin else editor.key.country_set
         ),
-        "suggested_zones": forms.suggested_zones(countries),
+        "venue_choices": forms.venue_choices(countries),
+        "venue_zones": venue_zones,
+        "suggested_zones": country_zones,
+        "languages": [(lang, forms.AUTONYMS[lang]) for lang in forms.OTHER_LANGUAGES],
         "all_zones": forms.all_zones(),
         "anniversaries": forms.anniversary_choices(
             session, countries, today(), form.get("anniversary", "")

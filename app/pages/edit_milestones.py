@@ -42,6 +42,7 @@ def _render(request, editor: Editor, form, milestone=None, errors=None, status=2
         "country_choices": forms.country_choices(
             None if editor.is_admin else editor.key.country_set
         ),
+        "languages": [(lang, forms.AUTONYMS[lang]) for lang in forms.OTHER_LANGUAGES],
         "kinds": _options(MilestoneKind),
         "confidences": _options(Confidence),
     }

@@ -15,15 +15,26 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
+from pydantic import TypeAdapter, ValidationError
 from sqlmodel import Session
 
 from app import countries as country_data
 from app import queries
 from app.anniversaries import ordinal
 from app.filters import AnniversaryFilter
+from app.i18n.languages import LANGUAGES
 from app.models import CELEBRATED_KINDS, Event, EventPublic, Milestone, MilestonePublic
+from app.models.common import DescriptionI18n, TitleI18n
 from app.wording import default_title
 
+# The languages a title and description are given in beside English, with each one's own name
+# (a reader looks for their language under its name in that language).
+OTHER_LANGUAGES = tuple(lang for lang in LANGUAGES if lang != "en")
+AUTONYMS = {"zh": "中文", "es": "Español", "fr": "Français", "ru": "Русский", "ar": "العربية"}
+_I18N_CHECKS = {
+    "title_i18n": TypeAdapter(TitleI18n),
+    "description_i18n": TypeAdapter(DescriptionI18n),
+}
 ORGANIZER_ROWS = 4  # blank rows offered beyond those filled: repeated rows without JS
 Form = dict[str, str]
 
@@ -48,19 +59,35 @@ def organizer_rows(form: Form) -> list[int]:
     return [i for i in names if _opt(form.get(f"org_name_{i}"))]
 
 
+def _i18n(form: Form, prefix: str) -> dict[str, str]:
+    """``title_zh``, ``title_es``… as ``{"zh": ..., "es": ...}``; empty inputs are left out."""
+    return {
+        lang: text for lang in OTHER_LANGUAGES if (text := form.get(f"{prefix}_{lang}", "")).strip()
+    }
+
+
+def _i18n_form(data: dict[str, Any]) -> Form:
+    return {
+        f"{prefix}_{lang}": text
+        for prefix in ("title", "description")
+        for lang, text in (data.get(f"{prefix}_i18n") or {}).items()
+    }
+
+
 def event_input(form: Form) -> dict[str, Any]:
     """What the API's ``POST /events`` would receive for this form."""
     data: dict[str, Any] = {
         "title": form.get("title", "").strip(),
-        # The languages issue adds title_i18n/description_i18n to EventBase; their inputs
-        # (title_<lang>, description_<lang>) map here, one key per language.
         "description": _opt(form.get("description")),
+        "title_i18n": _i18n(form, "title"),
+        "description_i18n": _i18n(form, "description"),
         "kind": form.get("kind", ""),
         "countries": countries_of(form),
         "mode": form.get("mode", "in_person"),
         "online_url": _opt(form.get("online_url")),
         "venue": _opt(form.get("venue")),
         "city": _opt(form.get("city")),
+        "venue_country": _opt(form.get("venue_country")),
         "status": form.get("status", "confirmed"),
         "visibility": form.get("visibility", "public"),
         "organizers": [
@@ -89,8 +116,9 @@ def event_form(event: Event) -> Form:
     form = {
         k: "" if data.get(k) is None else str(data[k])
         for k in ("title", "description", "kind", "mode", "online_url", "venue", "city",
-                  "status", "visibility", "start_date", "end_date", "timezone")
+                  "status", "visibility", "start_date", "end_date", "timezone", "venue_country")
     }  # fmt: skip
+    form.update(_i18n_form(data))
     form.update(
         country_a=countries[0],
         country_b=countries[1] if len(countries) > 1 else "",
@@ -116,6 +144,8 @@ def milestone_input(form: Form) -> dict[str, Any]:
         "countries": countries_of(form),
         "title": _opt(form.get("title")),
         "description": _opt(form.get("description")),
+        "title_i18n": _i18n(form, "title"),
+        "description_i18n": _i18n(form, "description"),
         "source": _opt(form.get("source")),
         "source_url": _opt(form.get("source_url")),
         "confidence": form.get("confidence", "unverified"),
@@ -127,7 +157,9 @@ def milestone_form(milestone: Milestone) -> Form:
     # The form edits the first source; ``source``/``source_url`` map onto it (the rest stay).
     data = {**public.as_input(), "source": public.source, "source_url": public.source_url}
     countries = data["countries"]
-    form = {k: "" if data.get(k) is None else str(data[k]) for k in milestone_input({})}
+    plain = (k for k in milestone_input({}) if not k.endswith("_i18n"))
+    form = {k: "" if data.get(k) is None else str(data[k]) for k in plain}
+    form.update(_i18n_form(data))
     form.update(
         country_a=countries[0],
         country_b=countries[1] if len(countries) > 1 else "",
@@ -153,10 +185,31 @@ def field_errors(errors: list[dict[str, str]], form: Form) -> dict[str, list[str
             name = "anniversary"
         elif field == "body":
             name = ""
+        elif field.split(".")[0].split("[")[0] in _I18N_CHECKS:
+            for name in _i18n_inputs(field, form):
+                result.setdefault(name, []).append(error["message"])
+            continue
         else:
             name = field
         result.setdefault(name, []).append(error["message"])
     return result
+
+
+def _i18n_inputs(field: str, form: Form) -> list[str]:
+    """The inputs behind an error on ``title_i18n`` (or ``title_i18n.zh``): the API checks
+    the languages together, so each filled language is checked alone to find the culprit."""
+    key = field.split(".")[0].split("[")[0]
+    prefix = key.removesuffix("_i18n")
+    named = field[len(key) :].strip(".[]'\"")
+    if named in OTHER_LANGUAGES:
+        return [f"{prefix}_{named}"]
+    bad = []
+    for lang, text in _i18n(form, prefix).items():
+        try:
+            _I18N_CHECKS[key].validate_python({lang: text})
+        except ValidationError:
+            bad.append(f"{prefix}_{lang}")
+    return bad or [f"{prefix}_{OTHER_LANGUAGES[0]}"]
 
 
 # ---------------------------------------------------------------- choices
@@ -191,10 +244,19 @@ def all_zones() -> tuple[str, ...]:
     return tuple(sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC"))
 
 
-def suggested_zones(countries: list[str]) -> list[str]:
-    """The zones of the event's countries: a venue is in one of them."""
-    zones = [z for c in countries for z in zones_by_country().get(c, ())]
-    return list(dict.fromkeys(zones))
+def venue_choices(countries: list[str]) -> list[tuple[str, str]]:
+    """``(code, name)`` of every country, the event's own first: a venue may be anywhere
+    (an embassy's reception abroad), but it is mostly in one of the event's countries."""
+    every = [(c.code, c.name) for c in country_data.all_countries()]
+    return sorted(every, key=lambda c: c[0] not in countries)
+
+
+def suggested_zones(countries: list[str], venue_country: str = "") -> tuple[list[str], list[str]]:
+    """The venue country's zones (the venue is in one of them), then the other zones of the
+    event's countries; the venue's come first and alone when it is known."""
+    venue = list(zones_by_country().get(venue_country, ())) if venue_country else []
+    zones = [z for c in countries for z in zones_by_country().get(c, ()) if z not in venue]
+    return venue, list(dict.fromkeys(zones))
 
 
 def anniversary_choices(
