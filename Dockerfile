@@ -4,9 +4,10 @@ FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
 RUN python -m venv /opt/venv
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py README.md ./
 COPY app ./app
 COPY migrations ./migrations
+# setup.py compiles the gettext catalogues (app/locale) into the wheel.
 RUN /opt/venv/bin/pip install .
 
 # Runtime stage: the virtual environment only, run by an unprivileged user.
