@@ -58,7 +58,7 @@ def parse_partial_date(value: str) -> tuple[dt.date, Precision]:
 
 
 # The years an event and a feed window may fall in: every one of the 12 calendar clients we
-# test (/work/shared/tools/ical-clients) reads them. sabre/vobject (Nextcloud, Baikal)
+# test against (the ical-clients tool CI runs) reads them. sabre/vobject (Nextcloud, Baikal)
 # refuses dates before 1000 and from 3000 on, Python's ical and vobject lose a VTIMEZONE in
 # 9999, and a time near year 1 or 9999 has no UTC instant in Python (an OverflowError).
 FIRST_YEAR, LAST_YEAR = 1000, 2999

@@ -40,10 +40,6 @@ from app.pages.session import Editor
 router = APIRouter(include_in_schema=False)
 
 
-def _options(values) -> list[tuple[str, str]]:
-    return [(v.value, v.value.replace("_", " ")) for v in values]
-
-
 def _choices(session: Session, editor: Editor, form: forms.Form) -> dict[str, Any]:
     countries = forms.countries_of(form)
     venue_zones, country_zones = forms.suggested_zones(countries, form.get("venue_country", ""))
@@ -59,11 +55,11 @@ def _choices(session: Session, editor: Editor, form: forms.Form) -> dict[str, An
         "anniversaries": forms.anniversary_choices(
             session, countries, today(), form.get("anniversary", "")
         ),
-        "kinds": _options(EventKind),
-        "modes": _options(EventMode),
-        "statuses": _options(EventStatus),
-        "visibilities": _options(Visibility),
-        "roles": _options(OrganizerRole),
+        "kinds": forms.options(EventKind),
+        "modes": forms.options(EventMode),
+        "statuses": forms.options(EventStatus),
+        "visibilities": forms.options(Visibility),
+        "roles": forms.options(OrganizerRole),
     }
 
 
@@ -151,6 +147,11 @@ def edit_event_form(request: Request, event_id: str) -> Response:
         return _render(request, session, editor, forms.event_form(event), event)
 
 
+def _stored_input(event: Event) -> dict[str, Any]:
+    """The stored values, as the "changed meanwhile" page shows them beside the form's."""
+    return {**EventPublic.model_validate(event).as_input(), "revision": event.revision}
+
+
 def conflict(request: Request, yours: dict[str, Any], stored: dict[str, Any], edit_url: str):
     """Someone saved the item since this form was read: both versions, side by side."""
     rows = [
@@ -180,8 +181,7 @@ def update_event(request: Request, event_id: str, body: RawBodyDep) -> Response:
             form["status"] = EventStatus.cancelled.value
         data = forms.event_input(form)
         if stale(form, event.revision):
-            stored = {**EventPublic.model_validate(event).as_input(), "revision": event.revision}
-            return conflict(request, data, stored, f"/events/{event.id}/edit")
+            return conflict(request, data, _stored_input(event), f"/events/{event.id}/edit")
         valid, errors = validate_event(session, data)
         if valid is None:
             return _render(request, session, editor, form, event, errors, status=422)
@@ -208,8 +208,9 @@ def delete_event(request: Request, event_id: str, body: RawBodyDep) -> Response:
         if refusal := scope_refusal(request, change, event.countries):
             return refusal
         if stale(form, event.revision):
-            stored = {**EventPublic.model_validate(event).as_input(), "revision": event.revision}
-            return conflict(request, {"deleted": True}, stored, f"/events/{event.id}/edit")
+            return conflict(
+                request, {"deleted": True}, _stored_input(event), f"/events/{event.id}/edit"
+            )
         countries = event.countries
         crud.delete_event(session, change.actor, event)
         session.commit()

@@ -28,10 +28,6 @@ from app.pages.session import Editor
 router = APIRouter(include_in_schema=False)
 
 
-def _options(values) -> list[tuple[str, str]]:
-    return [(v.value, v.value.replace("_", " ")) for v in values]
-
-
 def _render(request, editor: Editor, form, milestone=None, errors=None, status=200):
     context = {
         "form": form,
@@ -43,8 +39,8 @@ def _render(request, editor: Editor, form, milestone=None, errors=None, status=2
             None if editor.is_admin else editor.key.country_set
         ),
         "languages": [(lang, forms.AUTONYMS[lang]) for lang in forms.OTHER_LANGUAGES],
-        "kinds": _options(MilestoneKind),
-        "confidences": _options(Confidence),
+        "kinds": forms.options(MilestoneKind),
+        "confidences": forms.options(Confidence),
     }
     return form_page(request, "milestone_form.html", context, status)
 

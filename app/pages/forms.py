@@ -9,6 +9,8 @@ dict the API would receive, and ``field_errors`` maps the API's error fields bac
 import datetime as dt
 import uuid
 import zoneinfo
+from collections.abc import Iterable
+from enum import Enum
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -134,6 +136,11 @@ def event_form(event: Event) -> Form:
         form[f"org_name_{i}"] = organizer["name"]
         form[f"org_role_{i}"] = organizer["role"]
     return form
+
+
+def options(values: Iterable[Enum]) -> list[tuple[str, str]]:
+    """A select's (value, label) pairs for the members of an enum."""
+    return [(v.value, v.value.replace("_", " ")) for v in values]
 
 
 def milestone_input(form: Form) -> dict[str, Any]:
